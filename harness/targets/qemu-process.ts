@@ -1,0 +1,88 @@
+/**
+ * One QEMU process: started in its own temporary folder (sockets, trace log), tied to our life so it can never be
+ * orphaned, and stopped with its exit status on record.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface QemuExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export class QemuProcess {
+  readonly dir: string;
+  readonly exited: Promise<QemuExit>;
+  private exit: QemuExit | undefined;
+  private stderr = '';
+
+  private constructor(
+    readonly binary: string,
+    private readonly child: ChildProcess,
+    dir: string,
+  ) {
+    this.dir = dir;
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-8192);
+    });
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
+    });
+  }
+
+  /**
+   * `args` may use `{dir}` for the process's own folder (sockets, logs).
+   * setpriv's parent-death signal kills QEMU if this Node process dies, even by SIGKILL.
+   */
+  static start(binary: string, args: readonly string[], options: { stdio?: 'pipe' | 'ignore' } = {}): QemuProcess {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pinrig-qemu-'));
+    const expanded = args.map((a) => a.replaceAll('{dir}', dir));
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...expanded], {
+      stdio: [options.stdio ?? 'ignore', options.stdio ?? 'ignore', 'pipe'],
+    });
+    child.on('error', () => {}); // reported through `exited` (spawn failure exits with code null)
+    return new QemuProcess(binary, child, dir);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get stdin() {
+    return this.child.stdin;
+  }
+
+  get stdout() {
+    return this.child.stdout;
+  }
+
+  /** The exit status, or undefined while QEMU runs. */
+  get exitStatus(): QemuExit | undefined {
+    return this.exit;
+  }
+
+  /** The last lines QEMU wrote to stderr (bounded). */
+  stderrTail(lines = 10): string {
+    return this.stderr.trimEnd().split('\n').slice(-lines).join('\n');
+  }
+
+  describeExit(): string {
+    if (!this.exit) return `${path.basename(this.binary)} is running`;
+    const how = this.exit.signal ? `killed by ${this.exit.signal}` : `exited with status ${this.exit.code}`;
+    const tail = this.stderrTail(3);
+    return `${path.basename(this.binary)} ${how}${tail ? `: ${tail}` : ''}`;
+  }
+
+  /** Kills QEMU (SIGKILL: there is no guest state worth a clean shutdown) and removes its folder. */
+  async stop(): Promise<QemuExit> {
+    if (!this.exit) this.child.kill('SIGKILL');
+    const exit = await this.exited;
+    rmSync(this.dir, { recursive: true, force: true });
+    return exit;
+  }
+}
