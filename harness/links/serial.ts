@@ -1,0 +1,42 @@
+/**
+ * A serial console through node-serialport: a real UART device on a board, or the pty QEMU gives a guest's UART.
+ */
+import { SerialPort } from 'serialport';
+import type { ByteStream } from './byte-stream.js';
+
+export class SerialConsole implements ByteStream {
+  private constructor(
+    readonly path: string,
+    private readonly port: SerialPort,
+  ) {}
+
+  static open(path: string, baudRate = 115200): Promise<SerialConsole> {
+    return new Promise((resolve, reject) => {
+      const port = new SerialPort({ path, baudRate, autoOpen: false });
+      port.open((error) => {
+        if (error) reject(new Error(`serial console ${path}: cannot open: ${error.message}`));
+        else resolve(new SerialConsole(path, port));
+      });
+    });
+  }
+
+  write(data: string): void {
+    this.port.write(data);
+  }
+
+  onData(listener: (chunk: Buffer) => void): () => void {
+    this.port.on('data', listener);
+    return () => this.port.off('data', listener);
+  }
+
+  onClose(listener: (reason: string) => void): () => void {
+    const onClose = (error?: Error | null) => listener(error ? `${this.path}: ${error.message}` : `${this.path} closed`);
+    this.port.on('close', onClose);
+    return () => this.port.off('close', onClose);
+  }
+
+  close(): Promise<void> {
+    if (!this.port.isOpen) return Promise.resolve();
+    return new Promise((resolve) => this.port.close(() => resolve()));
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Runs shell commands over a byte stream (a serial console now, any stream later) and returns status and output.
+ *
+ * Each command is framed by markers carrying a fresh random token: the guest cannot predict them, so nothing it prints
+ * (a student's module included) can fake the end of a command. The markers are printed from split strings, so the
+ * terminal's echo of the command line never contains them either. Output kept is bounded; a flood is cut and reported.
+ */
+import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import type { ByteStream } from './byte-stream.js';
+import { ConsoleLog, stripEscapes } from './console-log.js';
+
+export interface CommandResult {
+  readonly command: string;
+  readonly status: number;
+  readonly output: string;
+  /** Characters of output dropped because it exceeded the bound. */
+  readonly truncated: number;
+  readonly ms: number;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  maxOutput?: number;
+}
+
+export class ShellError extends Error {
+  override name = 'ShellError';
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly consoleTail: string,
+  ) {
+    super(`${message}\n--- last console lines ---\n${consoleTail}`);
+  }
+}
+
+interface Frame {
+  token: string;
+  phase: 'begin' | 'body';
+  scan: string;
+  output: string;
+  truncated: number;
+  maxOutput: number;
+  done: (status: number) => void;
+}
+
+const PREFIX = '__PR';
+
+export class Shell {
+  readonly log: ConsoleLog;
+  private readonly decoder = new StringDecoder('utf8');
+  private frame: Frame | undefined;
+  private busy: Promise<unknown> = Promise.resolve();
+  private closed: string | undefined;
+  private readonly closeWaiters = new Set<(reason: string) => void>();
+
+  constructor(
+    private readonly stream: ByteStream,
+    private readonly defaults: Required<RunOptions> = { timeoutMs: 10_000, maxOutput: 256 * 1024 },
+    log = new ConsoleLog(),
+  ) {
+    this.log = log;
+    stream.onData((chunk) => this.receive(this.decoder.write(chunk)));
+    stream.onClose((reason) => {
+      this.closed = reason;
+      for (const waiter of this.closeWaiters) waiter(reason);
+    });
+  }
+
+  /** Runs one command; commands are queued, never interleaved. */
+  run(command: string, options: RunOptions = {}): Promise<CommandResult> {
+    const next = this.busy.then(() => this.runNow(command, options));
+    this.busy = next.catch(() => {});
+    return next;
+  }
+
+  /** Runs a command and fails unless it exits 0. */
+  async check(command: string, options: RunOptions = {}): Promise<string> {
+    const result = await this.run(command, options);
+    if (result.status !== 0) {
+      throw new ShellError(`\`${command}\` exited with status ${result.status}: ${result.output.trim().slice(-500)}`, command, this.log.tail());
+    }
+    return result.output;
+  }
+
+  /**
+   * Brings the shell to a known state: interrupts whatever runs, turns off echo (busybox then reads plainly, without
+   * line editing) and waits until a marker comes back. Used at start and after a command timed out.
+   */
+  async sync(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    this.stream.write('\x03');
+    while (Date.now() < deadline) {
+      const attempt = Math.min(1000, deadline - Date.now());
+      try {
+        await this.frameCommand('stty -echo', attempt, 4096);
+        return;
+      } catch (error) {
+        if (this.closed) throw error;
+        this.stream.write('\x03\n');
+      }
+    }
+    throw new ShellError(`the shell did not answer within ${timeoutMs} ms`, 'sync', this.log.tail());
+  }
+
+  private async runNow(command: string, options: RunOptions): Promise<CommandResult> {
+    const timeoutMs = options.timeoutMs ?? this.defaults.timeoutMs;
+    const started = performance.now();
+    try {
+      const { status, output, truncated } = await this.frameCommand(command, timeoutMs, options.maxOutput ?? this.defaults.maxOutput);
+      return { command, status, output, truncated, ms: performance.now() - started };
+    } catch (error) {
+      if (this.closed || !(error instanceof ShellTimeout)) throw error;
+      const tail = this.log.tail();
+      // Leave the shell usable for the next command before reporting.
+      const recovered = await this.sync(5_000).then(() => 'the shell was interrupted and answers again', (e: Error) => `the shell did not recover: ${e.message.split('\n')[0]}`);
+      throw new ShellError(`\`${command}\` did not finish within ${timeoutMs} ms (${recovered})`, command, tail);
+    }
+  }
+
+  private frameCommand(command: string, timeoutMs: number, maxOutput: number): Promise<{ status: number; output: string; truncated: number }> {
+    if (this.closed) return Promise.reject(new ShellError(`console closed: ${this.closed}`, command, this.log.tail()));
+    const token = randomBytes(12).toString('hex');
+    return new Promise((resolve, reject) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.closeWaiters.delete(onClose);
+        this.frame = undefined;
+      };
+      const onClose = (reason: string) => {
+        finish();
+        reject(new ShellError(`console closed while \`${command}\` ran: ${reason}`, command, this.log.tail()));
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new ShellTimeout());
+      }, timeoutMs);
+      this.closeWaiters.add(onClose);
+      this.frame = {
+        token, phase: 'begin', scan: '', output: '', truncated: 0, maxOutput,
+        done: (status) => {
+          const frame = this.frame!;
+          finish();
+          resolve({ status, output: frame.output, truncated: frame.truncated });
+        },
+      };
+      // stdin from /dev/null: a command that reads input must not swallow the next command.
+      this.stream.write(
+        `printf '%s%s\\n' ${PREFIX} 'B${token}'; { ${command}\n} </dev/null; printf '\\n%s%s %d\\n' ${PREFIX} 'E${token}' $?\n`,
+      );
+    });
+  }
+
+  private receive(text: string): void {
+    this.log.append(text);
+    const frame = this.frame;
+    if (!frame) return;
+    frame.scan += stripEscapes(text);
+    if (frame.phase === 'begin') {
+      const begin = `${PREFIX}B${frame.token}\n`;
+      const at = frame.scan.indexOf(begin);
+      if (at < 0) {
+        frame.scan = frame.scan.slice(-begin.length);
+        return;
+      }
+      frame.phase = 'body';
+      frame.scan = frame.scan.slice(at + begin.length);
+    }
+    const end = new RegExp(`\\n${PREFIX}E${frame.token} (\\d+)\\n`).exec(frame.scan);
+    // The newline before the end marker is ours (printf '\n...'), never the command's output.
+    const body = end ? frame.scan.slice(0, end.index) : frame.scan.slice(0, Math.max(0, frame.scan.length - 64));
+    frame.scan = end ? '' : frame.scan.slice(body.length);
+    const room = frame.maxOutput - frame.output.length;
+    frame.output += body.slice(0, Math.max(0, room));
+    frame.truncated += Math.max(0, body.length - Math.max(0, room));
+    if (end) frame.done(Number(end[1]));
+  }
+}
+
+class ShellTimeout extends Error {}
