@@ -1,19 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { QemuProcess } from '../../harness/targets/qemu-process.js';
-import { QmpLink } from '../../harness/links/qmp.js';
-import { QtestLink, type IrqEvent } from '../../harness/links/qtest.js';
-
-// QEMU with its CPU stopped: qtest reaches the device models directly, no guest needed.
-async function stoppedMachine(machine: string) {
-  const qemu = QemuProcess.start('qemu-system-aarch64', [
-    '-M', machine, '-nodefaults', '-S', '-accel', 'tcg', '-display', 'none',
-    '-qmp', 'unix:{dir}/qmp.sock,server=on,wait=off',
-    '-qtest', 'unix:{dir}/qtest.sock,server=on,wait=off', '-qtest-log', '/dev/null',
-  ]);
-  const qmp = await QmpLink.connect(`${qemu.dir}/qmp.sock`);
-  const qtest = await QtestLink.connect(`${qemu.dir}/qtest.sock`);
-  return { qemu, qmp, qtest, close: async () => { qtest.close(); qmp.close(); await qemu.stop(); } };
-}
+import { type IrqEvent } from '../../harness/links/qtest.js';
+import { stoppedQemu as stoppedMachine } from '../support/stopped-qemu.js';
 
 const PL061 = 0x09030000;
 
