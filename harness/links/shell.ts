@@ -54,6 +54,7 @@ export class Shell {
   private busy: Promise<unknown> = Promise.resolve();
   private closed: string | undefined;
   private readonly closeWaiters = new Set<(reason: string) => void>();
+  private readonly textWaiters = new Set<(text: string) => void>();
 
   constructor(
     private readonly stream: ByteStream,
@@ -82,6 +83,29 @@ export class Shell {
       throw new ShellError(`\`${command}\` exited with status ${result.status}: ${result.output.trim().slice(-500)}`, command, this.log.tail());
     }
     return result.output;
+  }
+
+  /** Waits until the console prints text matching `pattern` (e.g. a boot prompt); bounded by `timeoutMs`. */
+  waitForText(pattern: RegExp, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let seen = '';
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.textWaiters.delete(watch);
+        this.closeWaiters.delete(onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const watch = (text: string) => {
+        seen = (seen + stripEscapes(text)).slice(-4096);
+        if (pattern.test(seen)) done();
+      };
+      const onClose = (reason: string) => done(new ShellError(`console closed while waiting for ${pattern}: ${reason}`, 'wait', this.log.tail()));
+      const timer = setTimeout(() => done(new ShellError(`${pattern} did not appear on the console within ${timeoutMs} ms`, 'wait', this.log.tail())), timeoutMs);
+      if (this.closed) return onClose(this.closed);
+      this.textWaiters.add(watch);
+      this.closeWaiters.add(onClose);
+    });
   }
 
   /**
@@ -154,6 +178,7 @@ export class Shell {
 
   private receive(text: string): void {
     this.log.append(text);
+    for (const watch of this.textWaiters) watch(text);
     const frame = this.frame;
     if (!frame) return;
     frame.scan += stripEscapes(text);

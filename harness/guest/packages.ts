@@ -1,0 +1,159 @@
+/**
+ * Debian arm64 packages on an amd64 (or arm64) Debian host: resolve exact versions from the apt lists, download the
+ * .deb files into a cache folder, extract selected files. Nothing is installed on the host.
+ */
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+
+const ARCH = 'arm64';
+const KERNEL_META = 'linux-image-arm64';
+
+export interface DebianPackage {
+  readonly name: string;
+  /** The exact version apt would install (the candidate), epoch included. */
+  readonly version: string;
+}
+
+export type Progress = (message: string) => void;
+
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/**
+ * Runs a host tool to completion and returns its output, also when it exits non-zero (the caller judges that); a tool
+ * that is missing, times out or is killed is an error naming it.
+ */
+async function run(file: string, args: readonly string[], cwd?: string) {
+  const result = await execa(file, args, { cwd, reject: false, timeout: 600_000 });
+  if ((result as { code?: string }).code === 'ENOENT') {
+    throw new Error(`${file} not found: the guest image is built from Debian packages, on a Debian host with apt and dpkg`);
+  }
+  if (result.exitCode === undefined) throw new Error(`${file} ${args.join(' ')} did not finish: ${result.message}`);
+  return result;
+}
+
+/** apt-cache paragraphs of the candidate versions, one per package, as field maps by package name. */
+async function showCandidates(names: readonly string[]): Promise<Map<string, Map<string, string>>> {
+  const result = await run('apt-cache', ['show', '--no-all-versions', ...names.map((n) => `${n}:${ARCH}`)]);
+  const byPackage = new Map<string, Map<string, string>>();
+  for (const paragraph of result.stdout.split(/\n\s*\n/)) {
+    const fields = new Map<string, string>();
+    for (const line of paragraph.split('\n')) {
+      const match = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+      if (match) fields.set(match[1]!, match[2]!);
+    }
+    const name = fields.get('Package');
+    if (name && fields.has('Version')) byPackage.set(name, fields);
+  }
+  return byPackage;
+}
+
+/** Makes apt see arm64 packages: adds the architecture and updates the lists when root, else names the commands to run. */
+async function setUpArm64Lists(progress: Progress): Promise<void> {
+  const foreign = (await run('dpkg', ['--print-foreign-architectures'])).stdout.split('\n');
+  const hasArch = foreign.includes(ARCH) || (await run('dpkg', ['--print-architecture'])).stdout.trim() === ARCH;
+  const commands = [...(hasArch ? [] : [['dpkg', '--add-architecture', ARCH]]), ['apt-get', 'update']];
+  if (!isRoot()) {
+    const fix = commands.map((c) => `sudo ${c.join(' ')}`).join(' && ');
+    throw new Error(`apt has no ${ARCH} package lists (needed to build the guest image) and this is not root: run \`${fix}\``);
+  }
+  for (const [file, ...args] of commands) {
+    progress(`running ${file} ${args.join(' ')}`);
+    const result = await run(file!, args);
+    if (result.exitCode !== 0) throw new Error(`${file} ${args.join(' ')} failed (exit ${result.exitCode}):\n${result.stderr}`);
+  }
+}
+
+/** The kernel the meta package points at now: `release` as `uname -r` prints it (e.g. 6.1.0-56-arm64), and its package. */
+export interface Kernel {
+  readonly release: string;
+  readonly package: DebianPackage;
+}
+
+function kernelFromMeta(meta: Map<string, string>): Kernel {
+  const depends = meta.get('Depends') ?? '';
+  const match = /linux-image-(\S+-arm64) \(= ([^)\s]+)\)/.exec(depends);
+  if (!match) throw new Error(`cannot read the kernel from ${KERNEL_META}:${ARCH} (Depends: ${depends || 'none'})`);
+  return { release: match[1]!, package: { name: `linux-image-${match[1]!}`, version: match[2]! } };
+}
+
+/**
+ * Resolves the current kernel (from the meta package) and the candidate version of each named package, setting up
+ * arm64 package lists first where they are missing. One apt-cache call: each costs about a second where apt keeps no
+ * binary cache.
+ */
+export async function resolvePackages(
+  names: readonly string[],
+  progress: Progress,
+): Promise<{ kernel: Kernel; packages: DebianPackage[] }> {
+  const wanted = [KERNEL_META, ...names];
+  let found = await showCandidates(wanted);
+  if (!found.has(KERNEL_META)) {
+    await setUpArm64Lists(progress);
+    found = await showCandidates(wanted);
+  }
+  const missing = wanted.filter((n) => !found.has(n));
+  if (missing.length > 0) {
+    const unknown = missing.map((n) => `${n}:${ARCH}`).join(', ');
+    throw new Error(`apt does not know ${unknown}: check the name and /etc/apt/sources.list(.d), or run \`apt-get update\` as root`);
+  }
+  return {
+    kernel: kernelFromMeta(found.get(KERNEL_META)!),
+    packages: names.map((name) => ({ name, version: found.get(name)!.get('Version')! })),
+  };
+}
+
+/** apt-get download's own file name: the epoch's colon is URI-escaped. */
+const debFileName = (pkg: DebianPackage): string => `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_${ARCH}.deb`;
+
+const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
+
+/**
+ * Downloads the packages missing from `cacheDir` and returns the path of each package's .deb, by name.
+ * apt-get download checks each file against the signed lists; a file lands in the cache only once complete.
+ */
+export async function downloadPackages(
+  packages: readonly DebianPackage[],
+  cacheDir: string,
+  progress: Progress,
+): Promise<Map<string, string>> {
+  await mkdir(cacheDir, { recursive: true });
+  const debs = new Map(packages.map((p) => [p.name, path.join(cacheDir, debFileName(p))]));
+  const missing: DebianPackage[] = [];
+  for (const p of packages) if (!(await exists(debs.get(p.name)!))) missing.push(p);
+  if (missing.length === 0) return debs;
+
+  progress(`downloading ${missing.map((p) => `${p.name} ${p.version}`).join(', ')}`);
+  const partial = await mkdtemp(path.join(cacheDir, '.partial-'));
+  try {
+    const result = await run('apt-get', ['download', ...missing.map((p) => `${p.name}:${ARCH}=${p.version}`)], partial);
+    if (result.exitCode !== 0) {
+      const errors = result.stderr.split('\n').filter((l) => l.startsWith('E:')).join('\n') || result.stderr;
+      throw new Error(`apt-get download failed (stale arm64 package lists? run \`apt-get update\` as root):\n${errors}`);
+    }
+    const downloaded = await readdir(partial);
+    for (const p of missing) {
+      const file = downloaded.find((f) => f.startsWith(`${p.name}_`));
+      if (!file) throw new Error(`apt-get download reported success but left no .deb for ${p.name} in ${partial}`);
+      await rename(path.join(partial, file), debs.get(p.name)!);
+    }
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
+  return debs;
+}
+
+/**
+ * Extracts the given paths (tar wildcards allowed, relative to the package root) from a .deb into `dir`,
+ * without unpacking the rest: the kernel package alone is 350 MB unpacked. A path that matches nothing is an error.
+ */
+export async function extractFiles(deb: string, dir: string, files: readonly string[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const members = files.map((f) => `./${f}`);
+  try {
+    await execa('dpkg-deb', ['--fsys-tarfile', deb], { buffer: { stdout: false }, timeout: 600_000 })
+      .pipe('tar', ['-x', '--wildcards', '--no-same-owner', '-C', dir, ...members], { timeout: 600_000 });
+  } catch (error) {
+    throw new Error(`cannot extract ${files.join(', ')} from ${deb}: ${(error as Error).message}`);
+  }
+}

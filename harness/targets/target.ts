@@ -1,0 +1,56 @@
+/**
+ * A Target is the only place that knows a machine: which link, which pin names, which analyzer, which model.
+ * Scenarios ask it for capabilities and skip, with the reason, where it lacks one.
+ */
+import type { Shell } from '../links/shell.js';
+import type { RegisterModel } from '../models/types.js';
+import type { Capture } from '../signals/capture.js';
+import type { RegisterLogEntry } from '../instruments/virtual-analyzer.js';
+import type { BoardProfile, PinRef, ProfilePin } from './board-profile.js';
+
+export interface Capabilities {
+  /** The host can drive the guest's input pins. */
+  readonly inputs: boolean;
+  /** The guest receives GPIO edge interrupts (gpiomon works). */
+  readonly interrupts: boolean;
+  /** Every register write the guest makes is observed (a register log and a model-predicted waveform). */
+  readonly registerLog: boolean;
+}
+
+export type Capability = keyof Capabilities;
+
+/** What a recording produced: the capture, and, where the target observes registers, the decoded register log. */
+export interface RecordingResult {
+  readonly capture: Capture;
+  readonly registerLog: readonly RegisterLogEntry[];
+}
+
+export interface Recording {
+  stop(): Promise<RecordingResult>;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly profile: BoardProfile;
+  readonly capabilities: Capabilities;
+  readonly shell: Shell;
+  /** The register model, kept in step with the machine where the target observes registers. */
+  readonly model: RegisterModel;
+  pin(ref: PinRef): ProfilePin;
+  /** The guest's legacy (sysfs) GPIO number of a pin. */
+  sysfsNumber(ref: PinRef): Promise<number>;
+  /** Drives an input pin from outside the guest. */
+  drive(ref: PinRef, level: 0 | 1): Promise<void>;
+  /** Starts capturing the given pins; channel names are the pins' names. */
+  record(pins: readonly PinRef[]): Promise<Recording>;
+  /** Fails, naming the cause, unless the machine is alive and its shell answers. */
+  health(): Promise<void>;
+  /** The console's output so far (bounded), for attaching to a test. */
+  consoleLog(): string;
+  close(): Promise<void>;
+}
+
+/** The reason a scenario skips on a target without a capability, for test.skip(). */
+export function lacks(target: Target, capability: Capability): string | false {
+  return target.capabilities[capability] ? false : `${target.name} has no ${capability} (see DESIGN.md, Targets)`;
+}
