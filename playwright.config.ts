@@ -1,12 +1,24 @@
 import { defineConfig } from '@playwright/test';
+import type { TargetName } from './fixtures/targets.js';
 
-// One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own.
-export default defineConfig({
+// One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
+// running the scenarios with a worker-scoped `targetName` option.
+export default defineConfig<object, { targetName: TargetName }>({
   outputDir: 'reports/test-results',
-  reporter: process.env.CI
-    ? [['list'], ['junit', { outputFile: 'reports/junit.xml' }], ['json', { outputFile: 'reports/results.json' }]]
-    : [['list']],
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: 'reports/html', open: 'never' }],
+    ['junit', { outputFile: 'reports/junit.xml' }],
+    ['json', { outputFile: 'reports/results.json' }],
+  ],
   projects: [
     { name: 'harness', testDir: 'tests', timeout: 60_000 },
+    {
+      name: 'qemu-raspi3b',
+      testDir: 'scenarios',
+      testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
+      timeout: 60_000,
+      use: { targetName: 'qemu-raspi3b' satisfies TargetName },
+    },
   ],
 });

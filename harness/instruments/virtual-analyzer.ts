@@ -95,6 +95,11 @@ export class VirtualAnalyzer {
     return { pins, stop: () => this.finish(rec, pins) };
   }
 
+  /** Returns once every write the guest made before this call has reached the model. */
+  async sync(): Promise<void> {
+    await (await this.record({})).stop();
+  }
+
   private open(rec: Active, us: number): void {
     rec.startUs = us;
     for (const pin of rec.initial.keys()) rec.initial.set(pin, this.model.level(pin));

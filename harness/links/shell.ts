@@ -46,6 +46,11 @@ interface Frame {
 }
 
 const PREFIX = '__PR';
+/**
+ * Console bytes cost time (about 0.08 ms each on the emulated mini-UART), so after sync() each command sends short
+ * calls to these instead of the printf lines; sync() defines them again whenever the shell is re-synchronised.
+ */
+const MARKER_FUNCTIONS = `_b(){ printf '%s%s\\n' ${PREFIX} B$1; };_e(){ printf '\\n%s%s %d\\n' ${PREFIX} E$1 $2; }`;
 
 export class Shell {
   readonly log: ConsoleLog;
@@ -110,7 +115,8 @@ export class Shell {
 
   /**
    * Brings the shell to a known state: interrupts whatever runs, turns off echo (busybox then reads plainly, without
-   * line editing) and waits until a marker comes back. Used at start and after a command timed out.
+   * line editing; stty reads the terminal on fd 2, as the command's stdin is /dev/null) and waits until a marker
+   * comes back. Used at start and after a command timed out.
    */
   async sync(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -118,7 +124,7 @@ export class Shell {
     while (Date.now() < deadline) {
       const attempt = Math.min(1000, deadline - Date.now());
       try {
-        await this.frameCommand('stty -echo', attempt, 4096);
+        await this.frameCommand(`stty -echo <&2 2>/dev/null; ${MARKER_FUNCTIONS}`, attempt, 4096, 'inline');
         return;
       } catch (error) {
         if (this.closed) throw error;
@@ -143,9 +149,14 @@ export class Shell {
     }
   }
 
-  private frameCommand(command: string, timeoutMs: number, maxOutput: number): Promise<{ status: number; output: string; truncated: number }> {
+  private frameCommand(
+    command: string,
+    timeoutMs: number,
+    maxOutput: number,
+    markers: 'inline' | 'functions' = 'functions',
+  ): Promise<{ status: number; output: string; truncated: number }> {
     if (this.closed) return Promise.reject(new ShellError(`console closed: ${this.closed}`, command, this.log.tail()));
-    const token = randomBytes(12).toString('hex');
+    const token = randomBytes(8).toString('hex');
     return new Promise((resolve, reject) => {
       const finish = () => {
         clearTimeout(timer);
@@ -170,9 +181,10 @@ export class Shell {
         },
       };
       // stdin from /dev/null: a command that reads input must not swallow the next command.
-      this.stream.write(
-        `printf '%s%s\\n' ${PREFIX} 'B${token}'; { ${command}\n} </dev/null; printf '\\n%s%s %d\\n' ${PREFIX} 'E${token}' $?\n`,
-      );
+      const [begin, end] = markers === 'inline'
+        ? [`printf '%s%s\\n' ${PREFIX} B${token}`, `printf '\\n%s%s %d\\n' ${PREFIX} E${token} $?`]
+        : [`_b ${token}`, `_e ${token} $?`];
+      this.stream.write(`${begin};{ ${command}\n}</dev/null;${end}\n`);
     });
   }
 

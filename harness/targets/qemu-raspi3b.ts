@@ -17,6 +17,8 @@ import { VirtualAnalyzer } from '../instruments/virtual-analyzer.js';
 import { loadBoardProfile, resolvePin, type BoardProfile, type PinRef, type ProfilePin } from './board-profile.js';
 import { QemuProcess } from './qemu-process.js';
 import type { Capabilities, Recording, Target } from './target.js';
+import type { Capture } from '../signals/capture.js';
+import { makeWaveform } from '../signals/waveform.js';
 import { joinStreams } from './machine-stream.js';
 
 export const RPI3B_PROFILE = path.resolve(import.meta.dirname, '../../fixtures/boards/rpi3b.yaml');
@@ -43,6 +45,10 @@ export class QemuRaspi3b implements Target {
   readonly capabilities: Capabilities = { inputs: true, interrupts: false, registerLog: true };
   readonly irqEvents: IrqEvent[] = [];
   private sysfsBase: number | undefined;
+  /** Host time of the last fence write: where a recording's sample 0 lies on the qtest event clock. */
+  private lastFenceAt = 0n;
+  /** QEMU's output lines as its events left them. */
+  private readonly lineLevels = new Map<number, 0 | 1>();
 
   private constructor(
     readonly profile: BoardProfile,
@@ -77,7 +83,16 @@ export class QemuRaspi3b implements Target {
       opened.push(qtest);
       const gpio = await qmp.findDevice('bcm2835_gpio');
       const model = modelFor(profile.controller.model, { base: profile.controller.base });
-      const fence = { addr: model.base + GPSET0, value: 0, write: () => qtest.writel(model.base + GPSET0, 0), poll: () => trace.poll() };
+      let target: QemuRaspi3b | undefined;
+      const fence = {
+        addr: model.base + GPSET0,
+        value: 0,
+        write: () => {
+          if (target) target.lastFenceAt = process.hrtime.bigint();
+          return qtest.writel(model.base + GPSET0, 0);
+        },
+        poll: () => trace.poll(),
+      };
       const analyzer = new VirtualAnalyzer(model, fence, true);
       const trace = new MmioTrace(path.join(qemu.dir, 'mmio.log'), { base: model.base, size: model.size }, (w) => analyzer.onWrite(w));
       trace.start();
@@ -85,9 +100,14 @@ export class QemuRaspi3b implements Target {
       const serial = await SerialConsole.open(await consolePty(qmp, 'serial1'));
       opened.push(serial);
       const shell = new Shell(joinStreams(serial, qemu));
-      const target = new QemuRaspi3b(profile, qemu, shell, model, serial, qmp, qtest, gpio, trace, analyzer);
+      target = new QemuRaspi3b(profile, qemu, shell, model, serial, qmp, qtest, gpio, trace, analyzer);
+      const events = target.irqEvents;
       await qtest.interceptOutputs(gpio);
-      qtest.onIrq((event) => target.irqEvents.length < 100_000 && target.irqEvents.push(event));
+      qtest.onIrq((event) => {
+        target!.lineLevels.set(event.line, event.level);
+        if (events.length >= 100_000) events.splice(0, 50_000);
+        events.push(event);
+      });
       await shell.waitForText(new RegExp(escapeRegExp(image.prompt)), options.bootTimeoutMs ?? 30_000);
       await shell.sync();
       return target;
@@ -114,6 +134,7 @@ export class QemuRaspi3b implements Target {
 
   async drive(ref: PinRef, level: 0 | 1): Promise<void> {
     const pin = this.pin(ref);
+    await this.analyzer.sync(); // the guest's last GPFSEL writes must have reached the model
     if (this.model.direction(pin.line) !== 'in') {
       throw new Error(`${this.name}: ${pin.name} is an ${this.model.direction(pin.line) === 'out' ? 'output' : 'alternate function'} in the guest; driving it from the host would fight the guest`);
     }
@@ -126,7 +147,35 @@ export class QemuRaspi3b implements Target {
       const pin = this.pin(ref);
       return [pin.name, pin.line];
     }));
-    return this.analyzer.record(channels);
+    const initial = new Map(Object.values(channels).map((line) => [line, this.lineLevels.get(line) ?? 0]));
+    const recording = await this.analyzer.record(channels);
+    const startAt = this.lastFenceAt;
+    return {
+      stop: async () => {
+        const result = await recording.stop();
+        const crossCheck = irqCapture(this.irqEvents, channels, initial, startAt, result.capture.waveform.length);
+        return { ...result, crossCheck };
+      },
+    };
+  }
+
+  /** GPFSEL0..5 must equal QEMU's; GPLEV only for output pins (QEMU's GPLEV keeps a latch for inputs). */
+  async modelDifferences(): Promise<string[]> {
+    await this.analyzer.sync();
+    const differences: string[] = [];
+    for (let n = 0; n < 6; n++) {
+      const addr = this.model.base + 4 * n;
+      const [machine, model] = [await this.qtest.readl(addr), this.model.read(addr)];
+      if (machine !== model) differences.push(`GPFSEL${n}: QEMU 0x${hex8(machine)}, model 0x${hex8(model)}`);
+    }
+    for (const bank of [0, 1]) {
+      const addr = this.model.base + 0x34 + 4 * bank;
+      let outputs = 0;
+      for (let bit = 0; bit < 32 && 32 * bank + bit < this.model.pinCount; bit++) if (this.model.direction(32 * bank + bit) === 'out') outputs |= 1 << bit;
+      const [machine, model] = [(await this.qtest.readl(addr)) & outputs, this.model.read(addr) & outputs];
+      if (machine !== model) differences.push(`GPLEV${bank} (output pins): QEMU 0x${hex8(machine)}, model 0x${hex8(model)}`);
+    }
+    return differences;
   }
 
   /** GPFSEL0..5 and GPLEV0/1 as QEMU holds them, read over qtest. */
@@ -162,6 +211,33 @@ async function consolePty(qmp: QmpLink, label: string): Promise<string> {
   const console = chardevs.find((c) => c.label === label);
   if (!console?.filename.startsWith('pty:')) throw new Error(`QEMU has no pty for ${label} (chardevs: ${chardevs.map((c) => `${c.label}=${c.filename}`).join(', ')})`);
   return console.filename.slice('pty:'.length);
+}
+
+/** QEMU's output-line events for the recorded pins, as a capture on the virtual analyzer's 1 MHz timebase. */
+function irqCapture(events: readonly IrqEvent[], channels: Record<string, number>, initial: Map<number, 0 | 1>, startAt: bigint, length: number): Capture {
+  const waveformChannels = Object.entries(channels).map(([name, line]) => {
+    const edges: number[] = [];
+    let level = initial.get(line)!;
+    for (const event of events) {
+      if (event.line !== line || event.at < startAt || event.level === level) continue;
+      const tick = Number((event.at - startAt) / 1000n);
+      if (tick <= 0 || tick >= length) continue;
+      if (edges.length && edges[edges.length - 1]! >= tick) edges.pop();
+      else edges.push(tick);
+      level = event.level;
+    }
+    return { name, initial: initial.get(line)!, edges };
+  });
+  return {
+    waveform: makeWaveform(1e6, length, waveformChannels, 'qtest output events'),
+    source: { instrument: 'qemu-qtest-irq', samplerate: 1e6 },
+    pins: Object.fromEntries(Object.entries(channels).map(([name, line]) => [name, `GPIO${line}`])),
+    files: {},
+  };
+}
+
+function hex8(value: number): string {
+  return value.toString(16).padStart(8, '0');
 }
 
 function escapeRegExp(text: string): string {

@@ -23,6 +23,8 @@ export type Capability = keyof Capabilities;
 export interface RecordingResult {
   readonly capture: Capture;
   readonly registerLog: readonly RegisterLogEntry[];
+  /** The same pins seen another way, where the target has one (QEMU's own output-line events), on the same timebase. */
+  readonly crossCheck?: Capture;
 }
 
 export interface Recording {
@@ -43,6 +45,8 @@ export interface Target {
   drive(ref: PinRef, level: 0 | 1): Promise<void>;
   /** Starts capturing the given pins; channel names are the pins' names. */
   record(pins: readonly PinRef[]): Promise<Recording>;
+  /** Where the target observes registers: how the model differs from the machine's own registers (empty: agrees). */
+  modelDifferences?(): Promise<string[]>;
   /** Fails, naming the cause, unless the machine is alive and its shell answers. */
   health(): Promise<void>;
   /** The console's output so far (bounded), for attaching to a test. */

@@ -1,0 +1,33 @@
+import { test, expect } from '../fixtures/index.js';
+import { lacks } from '../harness/targets/target.js';
+
+test.beforeEach(({ target }) => {
+  test.skip(lacks(target, 'registerLog') !== false, String(lacks(target, 'registerLog')));
+});
+
+test('the waveform the model predicts from the MMIO log matches QEMU\'s own output events', async ({ target, analyzer }) => {
+  const gpio = await target.sysfsNumber('GPIO24');
+  const pin = `/sys/class/gpio/gpio${gpio}`;
+  // Direction first, then values: the order in which QEMU does raise output events.
+  await target.shell.check(`echo ${gpio} > /sys/class/gpio/export; echo out > ${pin}/direction`);
+  try {
+    const recording = await analyzer.record(['GPIO24'], 'prediction');
+    await target.shell.check(`for i in 1 2 3 4 5; do echo 1 > ${pin}/value; usleep 20000; echo 0 > ${pin}/value; usleep 20000; done`);
+    const capture = await recording.stop();
+    expect(capture).toHaveEdgeCount('GPIO24', 10);
+    // QEMU stamps the MMIO trace itself; qtest events are stamped when the host reads them, a little later on a busy host.
+    expect(capture.crossCheck!).toMatchWaveform(capture.waveform, { tolerance: '5ms' });
+  } finally {
+    await target.shell.check(`echo ${gpio} > /sys/class/gpio/unexport`);
+  }
+});
+
+test('gpioset drives a pin high where QEMU raises no output event, and the model still sees it', async ({ target, analyzer }) => {
+  const recording = await analyzer.record(['GPIO25'], 'gpioset-unseen-by-qtest');
+  // libgpiod writes the level before the function (GPCLR/GPSET, then GPFSEL), so QEMU never sees a level change.
+  await target.shell.check('gpioset --mode=time --usec=30000 gpiochip0 25=1');
+  const capture = await recording.stop();
+  expect(capture).toHavePulses('GPIO25', { level: 'high', count: 1, width: '30ms', tolerance: '30%' });
+  expect(capture.crossCheck!).toHaveEdgeCount('GPIO25', 0);
+  expect(capture.registerLog.map((e) => e.description)).toContainEqual(expect.stringMatching(/GPFSEL2 ← .*GPIO25 → output/));
+});
