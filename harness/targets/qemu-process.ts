@@ -78,6 +78,11 @@ export class QemuProcess {
     return `${path.basename(this.binary)} ${how}${tail ? `: ${tail}` : ''}`;
   }
 
+  /** Settles like `step`, or fails as soon as QEMU exits (no waiting out a timeout for a machine that is gone). */
+  unlessExited<T>(step: Promise<T>): Promise<T> {
+    return Promise.race([step, this.exited.then((): never => { throw new Error(this.describeExit()); })]);
+  }
+
   /** Kills QEMU (SIGKILL: there is no guest state worth a clean shutdown) and removes its folder. */
   async stop(): Promise<QemuExit> {
     if (!this.exit) this.child.kill('SIGKILL');

@@ -33,6 +33,8 @@ export interface Raspi3bOptions {
   readonly bootTimeoutMs?: number;
   /** Extra kernel command line. */
   readonly append?: string;
+  /** The QEMU binary (default qemu-system-aarch64 on PATH). */
+  readonly qemu?: string;
 }
 
 /** An infrastructure failure: the machine could not be brought up. Never a scenario's pass or fail. */
@@ -66,7 +68,7 @@ export class QemuRaspi3b implements Target {
   static async boot(options: Raspi3bOptions): Promise<QemuRaspi3b> {
     const profile = options.profile ?? loadBoardProfile(RPI3B_PROFILE);
     const { image } = options;
-    const qemu = QemuProcess.start('qemu-system-aarch64', [
+    const qemu = QemuProcess.start(options.qemu ?? 'qemu-system-aarch64', [
       '-M', 'raspi3b', '-accel', 'tcg,thread=single',
       '-kernel', image.kernel, '-dtb', image.raspi3bDtb, '-initrd', image.initrd,
       '-append', `console=ttyS1,115200 rdinit=/init quiet ${options.append ?? ''}`.trim(),
@@ -77,9 +79,9 @@ export class QemuRaspi3b implements Target {
     ]);
     const opened: Array<{ close(): unknown }> = [];
     try {
-      const qmp = await QmpLink.connect(path.join(qemu.dir, 'qmp.sock'));
+      const qmp = await qemu.unlessExited(QmpLink.connect(path.join(qemu.dir, 'qmp.sock')));
       opened.push(qmp);
-      const qtest = await QtestLink.connect(path.join(qemu.dir, 'qtest.sock'));
+      const qtest = await qemu.unlessExited(QtestLink.connect(path.join(qemu.dir, 'qtest.sock')));
       opened.push(qtest);
       const gpio = await qmp.findDevice('bcm2835_gpio');
       const model = modelFor(profile.controller.model, { base: profile.controller.base });

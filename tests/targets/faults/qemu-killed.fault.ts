@@ -1,0 +1,16 @@
+import { test } from '../../../fixtures/index.js';
+import type { QemuRaspi3b } from '../../../harness/targets/qemu-raspi3b.js';
+
+test('QEMU is killed while a step runs', async ({ target }) => {
+  const qemu = (target as QemuRaspi3b).qemu;
+  test.info().annotations.push({ type: 'qemu pid', description: String(qemu.pid) });
+  await test.step('toggle GPIO17 while QEMU dies', async () => {
+    setTimeout(() => process.kill(qemu.pid!, 'SIGKILL'), 300);
+    await target.shell.run('while true; do echo 1 > /dev/null; done', { timeoutMs: 20_000 });
+  });
+});
+
+test('the next test gets a fresh guest', async ({ target }) => {
+  test.info().annotations.push({ type: 'qemu pid', description: String((target as QemuRaspi3b).qemu.pid) });
+  await target.shell.check('uname -r');
+});
