@@ -6,12 +6,12 @@
  * Run: npx tsx bench/analyzer.ts [runs]
  */
 import { ensureGuestImage } from '../harness/guest/image.js';
-import { QemuRaspi3b } from '../harness/targets/qemu-raspi3b.js';
+import { bootRaspi3b } from '../harness/targets/qemu-raspi3b.js';
 import { pulses } from '../harness/signals/measure.js';
 import { median, row } from './stats.js';
 
 const runs = Number(process.argv[2] ?? 5);
-const target = await QemuRaspi3b.boot({ image: await ensureGuestImage({ progress: () => {} }) });
+const target = await bootRaspi3b({ image: await ensureGuestImage({ progress: () => {} }) });
 try {
   console.log(`virtual analyzer (QEMU MMIO trace, 1 us ticks) vs the guest's intended pulse width, ${runs} runs each`);
   for (const usec of [1000, 5000, 20000, 100000]) {

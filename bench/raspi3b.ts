@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { ensureGuestImage, type GuestImage } from '../harness/guest/image.js';
-import { QemuRaspi3b } from '../harness/targets/qemu-raspi3b.js';
+import { bootRaspi3b } from '../harness/targets/qemu-raspi3b.js';
+import type { QemuTarget } from '../harness/targets/qemu-target.js';
 import { median, row } from './stats.js';
 
 const runs = Number(process.argv[2] ?? 5);
@@ -36,7 +37,7 @@ async function minimalBoot(image: GuestImage): Promise<number> {
 }
 
 /** A bare echo on the console, below the shell link: what the emulated UART itself costs. */
-async function bareEcho(target: QemuRaspi3b): Promise<number> {
+async function bareEcho(target: QemuTarget): Promise<number> {
   const serial = (target as unknown as { serial: { write(d: string): void; onData(l: (c: Buffer) => void): () => void } }).serial;
   const started = performance.now();
   await new Promise<void>((resolve) => {
@@ -61,7 +62,7 @@ const bare: number[] = [];
 for (let run = 0; run < runs; run++) {
   minimal.push(await minimalBoot(image));
   const started = performance.now();
-  const target = await QemuRaspi3b.boot({ image });
+  const target = await bootRaspi3b({ image });
   ready.push(performance.now() - started);
   try {
     for (let i = 0; i < 10; i++) {

@@ -1,6 +1,7 @@
 /**
  * A console stream that also ends when its machine exits, so a command running when QEMU dies fails at once with
- * QEMU's exit status rather than waiting for a timeout.
+ * QEMU's exit status rather than waiting for a timeout. The pty usually notices first ("bad file descriptor"):
+ * QEMU's own exit status is the better reason, so it is awaited briefly before settling for the console's.
  */
 import type { ByteStream } from '../links/byte-stream.js';
 import type { QemuProcess } from './qemu-process.js';
@@ -11,8 +12,16 @@ export function joinStreams(console: ByteStream, qemu: QemuProcess): ByteStream 
     onData: (listener) => console.onData(listener),
     onClose: (listener) => {
       let live = true;
-      const off = console.onClose((reason) => live && listener(reason));
-      void qemu.exited.then(() => live && listener(qemu.describeExit()));
+      const report = (reason: string) => {
+        if (!live) return;
+        live = false;
+        listener(reason);
+      };
+      const off = console.onClose(async (reason) => {
+        const exited = await Promise.race([qemu.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 500))]);
+        report(exited ? qemu.describeExit() : reason);
+      });
+      void qemu.exited.then(() => report(qemu.describeExit()));
       return () => {
         live = false;
         off();

@@ -1,8 +1,8 @@
 import { test } from '../../../fixtures/index.js';
-import type { QemuRaspi3b } from '../../../harness/targets/qemu-raspi3b.js';
+import type { QemuTarget } from '../../../harness/targets/qemu-target.js';
 
 test('QEMU is killed while a step runs', async ({ target }) => {
-  const qemu = (target as QemuRaspi3b).qemu;
+  const qemu = (target as QemuTarget).qemu;
   test.info().annotations.push({ type: 'qemu pid', description: String(qemu.pid) });
   await test.step('toggle GPIO17 while QEMU dies', async () => {
     setTimeout(() => process.kill(qemu.pid!, 'SIGKILL'), 300);
@@ -11,6 +11,6 @@ test('QEMU is killed while a step runs', async ({ target }) => {
 });
 
 test('the next test gets a fresh guest', async ({ target }) => {
-  test.info().annotations.push({ type: 'qemu pid', description: String((target as QemuRaspi3b).qemu.pid) });
+  test.info().annotations.push({ type: 'qemu pid', description: String((target as QemuTarget).qemu.pid) });
   await target.shell.check('uname -r');
 });
