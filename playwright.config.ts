@@ -16,9 +16,16 @@ export default defineConfig<object, { targetName: TargetName }>({
     {
       name: 'qemu-raspi3b',
       testDir: 'scenarios',
-      testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
+      testIgnore: ['**/orin-passthrough/**', '**/grading/**', '**/interrupts/**'],
       timeout: 60_000,
       use: { targetName: 'qemu-raspi3b' satisfies TargetName },
+    },
+    {
+      // The interrupt-capable emulated target; generic scenarios name Raspberry Pi pins and stay on qemu-raspi3b.
+      name: 'qemu-virt',
+      testDir: 'scenarios/interrupts',
+      timeout: 60_000,
+      use: { targetName: 'qemu-virt' satisfies TargetName },
     },
   ],
 });

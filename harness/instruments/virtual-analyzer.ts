@@ -51,6 +51,8 @@ const MAX_LOG = 100_000;
 
 export class VirtualAnalyzer {
   private readonly active = new Set<Active>();
+  /** Outside drives waiting for their fence: the trace cannot show them, so the fence stamps them. */
+  private readonly pendingDrives: Array<{ pin: number; level: Level }> = [];
 
   constructor(
     readonly model: RegisterModel,
@@ -64,6 +66,9 @@ export class VirtualAnalyzer {
     const isFence = traced.cpu === -1 && traced.addr === this.fence.addr && traced.value === this.fence.value;
     const write: RegisterWrite = { t: traced.us / 1e6, addr: traced.addr, value: traced.value, size: traced.size, source: traced.cpu === -1 ? 'qtest' : 'mmio-log' };
     const changes = traced.cpu === -1 && this.hostWritesDriveInputs && !isFence ? this.hostDrive(write) : this.model.write(write);
+    if (isFence) {
+      for (const drive of this.pendingDrives.splice(0)) changes.push(...this.model.drive(drive.pin, drive.level, write.t));
+    }
     for (const rec of this.active) {
       if (rec.startUs === undefined) {
         if (isFence && rec.waitingFence) this.open(rec, traced.us);
@@ -76,7 +81,7 @@ export class VirtualAnalyzer {
         continue;
       }
       for (const c of changes) if (rec.initial.has(c.pin)) rec.changes.push({ pin: c.pin, us: traced.us });
-      if (rec.log.length < MAX_LOG) rec.log.push({ us: traced.us - rec.startUs, cpu: traced.cpu, description: this.model.describe(write) });
+      if (!isFence && rec.log.length < MAX_LOG) rec.log.push({ us: traced.us - rec.startUs, cpu: traced.cpu, description: this.model.describe(write) });
     }
   }
 
@@ -96,6 +101,21 @@ export class VirtualAnalyzer {
       throw error;
     }
     return { pins, stop: () => this.finish(rec, pins) };
+  }
+
+  /**
+   * Drives an input pin from outside where the trace cannot see it (qtest set_irq_in): `send` is issued right after a
+   * fence on the same qtest connection, so QEMU handles both back to back and the fence's timestamp dates the drive.
+   */
+  async driveAtFence(pin: number, level: Level, send: () => Promise<void>): Promise<void> {
+    const marker: Active = { startUs: undefined, initial: new Map(), changes: [], log: [], waitingFence: undefined, endUs: undefined };
+    this.pendingDrives.push({ pin, level });
+    this.active.add(marker);
+    try {
+      await Promise.all([this.passFence(marker), send()]);
+    } finally {
+      this.active.delete(marker);
+    }
   }
 
   /** Returns once every write the guest made before this call has reached the model. */

@@ -115,8 +115,9 @@ export class Shell {
 
   /**
    * Brings the shell to a known state: interrupts whatever runs, turns off echo (busybox then reads plainly, without
-   * line editing; stty reads the terminal on fd 2, as the command's stdin is /dev/null) and waits until a marker
-   * comes back. Used at start and after a command timed out.
+   * line editing, which halves the bytes per command; stty reads the terminal on fd 2, as the command's stdin is
+   * /dev/null), sets ignoreeof (the plain read gives up when a finished background job interrupts it, and the shell
+   * would take that for end of input and exit) and waits until a marker comes back. Used at start and after a command timed out.
    */
   async sync(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -124,7 +125,7 @@ export class Shell {
     while (Date.now() < deadline) {
       const attempt = Math.min(1000, deadline - Date.now());
       try {
-        await this.frameCommand(`stty -echo <&2 2>/dev/null; ${MARKER_FUNCTIONS}`, attempt, 4096, 'inline');
+        await this.frameCommand(`stty -echo <&2 2>/dev/null; set -o ignoreeof 2>/dev/null; ${MARKER_FUNCTIONS}`, attempt, 4096, 'inline');
         return;
       } catch (error) {
         if (this.closed) throw error;

@@ -116,11 +116,9 @@ class CommandNotSent extends SshError {}
 type Settings = Omit<Required<SshOptions>, 'privateKey' | 'passphrase' | 'password'> & Pick<SshOptions, 'passphrase' | 'password'>;
 
 export class SshLink {
-  /** Successful SSH handshakes, the first connection included: 1 means every command shared one connection. */
-  handshakes = 0;
-  reconnects = 0;
-  /** The host key blob the server last presented (SSH wire format), e.g. for a known_hosts line. */
-  hostKeyBlob: Buffer | undefined;
+  private handshakeCount = 0;
+  private reconnectCount = 0;
+  private presentedKey: Buffer | undefined;
   private current: Connection | undefined;
   private reconnecting: Promise<Connection> | undefined;
   private lastDrop: { reason: string; at: number } | undefined;
@@ -156,6 +154,20 @@ export class SshLink {
     const link = new SshLink(settings, privateKey);
     link.current = await link.handshake(settings.readyTimeoutMs);
     return link;
+  }
+
+  /** Successful SSH handshakes, the first connection included: 1 means every command shared one connection. */
+  get handshakes(): number {
+    return this.handshakeCount;
+  }
+
+  get reconnects(): number {
+    return this.reconnectCount;
+  }
+
+  /** The host key blob the server last presented (SSH wire format), e.g. for a known_hosts line. */
+  get hostKeyBlob(): Buffer | undefined {
+    return this.presentedKey;
   }
 
   /** Subscribes to reconnections; returns the unsubscribe function. */
@@ -196,12 +208,12 @@ export class SshLink {
   }
 
   /** Opens an interactive shell with a terminal (so Ctrl-C interrupts, as on a console) on the shared connection. */
-  async openShell(): Promise<SshShellStream> {
-    const connection = await this.connection('shell');
-    const channel = await this.bounded<ClientChannel>(this.settings.readyTimeoutMs, 'opening a shell channel', (done) => {
-      connection.client.shell({ term: 'dumb', cols: 512, rows: 24 }, done);
+  openShell(): Promise<SshShellStream> {
+    return this.exclusive(async () => {
+      const connection = await this.connection('shell');
+      const channel = await this.openShellChannel(connection);
+      return new ShellChannel(channel, connection, `ssh ${this.endpoint()} shell`, (work) => this.exclusive(work));
     });
-    return new ShellChannel(channel, connection, `ssh ${this.endpoint()} shell`);
   }
 
   /** Ends the connection; later calls fail. Bounded: a peer that does not answer is cut off. */
@@ -244,8 +256,12 @@ export class SshLink {
       attempts++;
       try {
         const connection = await this.handshake(Math.max(1, Math.min(this.settings.readyTimeoutMs, deadline - Date.now())));
+        if (this.closed) {
+          connection.client.end();
+          break;
+        }
         this.current = connection;
-        this.reconnects++;
+        this.reconnectCount++;
         const event = { reason: drop.reason, attempts, downMs: Date.now() - drop.at };
         for (const listener of this.reconnectListeners) listener(event);
         return connection;
@@ -256,6 +272,7 @@ export class SshLink {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, deadline - Date.now()))));
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
+    if (this.closed) throw this.error('the link was closed');
     const last = lastError ? `; last attempt: ${lastError.message}` : '';
     throw this.error(`the connection dropped (${drop.reason}) and did not come back within ${this.settings.reconnectWithinMs} ms (${attempts} attempts${last})`);
   }
@@ -267,10 +284,10 @@ export class SshLink {
       const connection: Connection = { client, lastError: undefined, dropped: undefined, dropWatchers: new Set() };
       let presented: string | undefined;
       let ready = false;
-      let failure: string | undefined;
+      let failed = false;
       const fail = (error: Error) => {
-        if (ready || failure !== undefined) return;
-        failure = error.message;
+        if (ready || failed) return;
+        failed = true;
         client.destroy();
         reject(this.connectError(error, presented, readyTimeoutMs));
       };
@@ -284,7 +301,7 @@ export class SshLink {
       });
       client.once('ready', () => {
         ready = true;
-        this.handshakes++;
+        this.handshakeCount++;
         resolve(connection);
       });
       client.connect({
@@ -294,10 +311,12 @@ export class SshLink {
         keepaliveCountMax,
         hostVerifier: (key: Buffer) => {
           presented = fingerprint(key);
-          this.hostKeyBlob = key;
+          this.presentedKey = key;
           return hostKey === ACCEPT_ANY_HOST_KEY || presented === hostKey;
         },
       });
+      // Without it, Nagle holds each small request until the server's delayed ACK: about 40 ms per command.
+      client.setNoDelay(true);
     });
   }
 
@@ -325,14 +344,18 @@ export class SshLink {
   }
 
   /**
-   * Commands are queued, one channel at a time. dropbear 2022.82 to 2024.85 (Debian bookworm's 2022.83 among them) may
-   * close a channel opened while another command's process exits, failing it with "Unable to exec" or aborting the
-   * whole connection (mkj/dropbear#321, fixed by #326); a queue never has two command channels in flight.
+   * Channels are opened and commands run one at a time. dropbear 2022.82 to 2024.85 (Debian bookworm's 2022.83 among them) may
+   * close a channel opened while another channel's process exits, failing it with "Unable to exec" or aborting the
+   * whole connection (mkj/dropbear#321, fixed by #326). Opening and closing a shell channel take their turn too.
    */
-  private execute(command: string, options: SshRunOptions, stdin?: Buffer): Promise<SshResult> {
-    const next = this.queue.then(() => this.executeNow(command, options, stdin));
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => {});
     return next;
+  }
+
+  private execute(command: string, options: SshRunOptions, stdin?: Buffer): Promise<SshResult> {
+    return this.exclusive(() => this.executeNow(command, options, stdin));
   }
 
   private async executeNow(command: string, options: SshRunOptions, stdin?: Buffer): Promise<SshResult> {
@@ -405,14 +428,20 @@ export class SshLink {
     });
   }
 
-  /** Waits for an ssh2 callback, bounded; a drop meanwhile surfaces as ssh2's own error. */
-  private bounded<T>(timeoutMs: number, what: string, start: (done: (error: Error | undefined, value: T) => void) => void): Promise<T> {
+  /** A pty shell channel, bounded by readyTimeoutMs; one that opens after the bound is closed again. */
+  private openShellChannel(connection: Connection): Promise<ClientChannel> {
+    const timeoutMs = this.settings.readyTimeoutMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(this.error(`${what} took longer than ${timeoutMs} ms`)), timeoutMs);
-      start((error, value) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(this.error(`the shell channel did not open within ${timeoutMs} ms`));
+      }, timeoutMs);
+      connection.client.shell({ term: 'dumb', cols: 512, rows: 24 }, (error, channel) => {
         clearTimeout(timer);
-        if (error) reject(this.error(`${what}: ${error.message}`));
-        else resolve(value);
+        if (late) channel?.close();
+        else if (error) reject(this.error(`cannot open a shell channel: ${error.message}`));
+        else resolve(channel);
       });
     });
   }
@@ -459,6 +488,7 @@ class ShellChannel implements SshShellStream {
     private readonly channel: ClientChannel,
     private readonly connection: Connection,
     private readonly name: string,
+    private readonly exclusive: (work: () => Promise<void>) => Promise<void>,
   ) {
     channel.once('close', () => {
       this.ended = true;
@@ -481,6 +511,10 @@ class ShellChannel implements SshShellStream {
   }
 
   close(): Promise<void> {
+    return this.exclusive(() => this.closeNow());
+  }
+
+  private closeNow(): Promise<void> {
     if (this.ended) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, CLOSE_WAIT_MS);

@@ -25,6 +25,7 @@ export interface QemuIo {
   readonly qtest: QtestLink;
   readonly gpio: QomDevice;
   readonly model: RegisterModel;
+  readonly analyzer: VirtualAnalyzer;
 }
 
 export interface QemuMachine {
@@ -174,7 +175,7 @@ export class QemuTarget implements Target {
     if (this.model.direction(pin.line) !== 'in') {
       throw new Error(`${this.name}: ${pin.name} is an ${this.model.direction(pin.line) === 'out' ? 'output' : 'alternate function'} in the guest; driving it from the host would fight the guest`);
     }
-    await this.machine.drive({ qtest: this.qtest, gpio: this.gpio, model: this.model }, pin.line, level);
+    await this.machine.drive({ qtest: this.qtest, gpio: this.gpio, model: this.model, analyzer: this.analyzer }, pin.line, level);
   }
 
   async record(pins: readonly PinRef[]): Promise<Recording> {

@@ -31,3 +31,12 @@ test('pins resolve by BCM name, line number and header pin; an unknown pin names
   expect(() => target.pin('GPIO99')).toThrow(/board rpi3b: no pin "GPIO99"/);
   expect(await target.sysfsNumber('GPIO17')).toBe(458 + 17);
 });
+
+// With echo off busybox reads with fgets, which a SIGCHLD interrupts: without ignoreeof the shell took that for EOF
+// and exited when a background job ended.
+test('a background job that ends while the shell waits does not end the shell', async ({ target }) => {
+  await target.shell.check('echo marker-$$ > /tmp/shell-pid');
+  await target.shell.check('sleep 0.3 &');
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  expect((await target.shell.check('echo marker-$$')).trim()).toBe((await target.shell.check('cat /tmp/shell-pid')).trim());
+});
