@@ -33,7 +33,7 @@ interface ChildRun {
 }
 
 async function child(...args: string[]): Promise<ChildRun> {
-  const { stdout } = await execa('node', [CHILD, ...args]);
+  const { stdout } = await execa(process.execPath, [CHILD, ...args]);
   return JSON.parse(stdout) as ChildRun;
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(sigrok-cli qemu-system-arm socat dropbear-bin openssl procps openssh-client)
+APT_PACKAGES=(sigrok-cli qemu-system-arm socat dropbear-bin openssl procps openssh-client gtkwave)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
