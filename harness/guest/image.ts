@@ -1,14 +1,30 @@
 /**
- * The guest image: kernel, raspi3b device tree and initramfs, built from Debian arm64 packages into a folder named by
- * a hash of everything that goes into it, so it is built once and rebuilt only when a package version or the guest's
- * contents change.
+ * The guest image: kernel, raspi3b device tree, initramfs and the SSH keys that reach it, built from Debian arm64
+ * packages into a folder named by a hash of everything that goes into it, so it is built once and rebuilt only when a
+ * package version or the guest's contents change.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GUEST_PROMPT, INITRAMFS_PACKAGES, initramfsSkeleton, kernelFiles } from './contents.js';
-import { entriesFromTree, writeInitramfs } from './initramfs.js';
+import { z } from 'zod';
+import {
+  GUEST_MODULES, GUEST_PROMPT, GUEST_USER, INITRAMFS_PACKAGES, initramfsBuilt, initramfsSkeleton, kernelFiles,
+} from './contents.js';
+import { entriesFromTree, writeInitramfs, type InitramfsEntry } from './initramfs.js';
+import { extractModules } from './modules.js';
 import { downloadPackages, extractFiles, resolvePackages, type DebianPackage, type Kernel, type Progress } from './packages.js';
+import { makeGuestKeys, sshFingerprint } from './ssh-keys.js';
+
+/** How to log in to the guest over SSH, where the machine has a network card (virt: forward a host port to its 22). */
+export interface GuestSsh {
+  readonly user: string;
+  /** pinrig's private key (OpenSSH format, mode 0600), the one the guest's authorized_keys holds. */
+  readonly privateKey: string;
+  /** The guest's host key as an OpenSSH public key line, `ssh-ed25519 AAAA...`, for a known_hosts file. */
+  readonly hostPublicKey: string;
+  /** Its OpenSSH fingerprint, `SHA256:...`: the same on every boot of this image, so pin it. */
+  readonly hostKeyFingerprint: string;
+}
 
 export interface GuestImage {
   /** The folder holding the files below and image.json. */
@@ -27,6 +43,9 @@ export interface GuestImage {
   readonly packages: Readonly<Record<string, string>>;
   /** The shell prompt on the guest console. */
   readonly prompt: string;
+  /** The kernel modules /init loads, in load order (dependencies first), as lsmod names them. */
+  readonly modules: readonly string[];
+  readonly ssh: GuestSsh;
 }
 
 export interface GuestImageOptions {
@@ -39,8 +58,21 @@ export interface GuestImageOptions {
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const DEB_CACHE = path.join(REPO_ROOT, '.cache', 'debs');
 const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'guest');
-const FILES = { kernel: 'vmlinuz', raspi3bDtb: 'bcm2837-rpi-3-b.dtb', initrd: 'initramfs.cpio.gz' } as const;
+const FILES = {
+  kernel: 'vmlinuz',
+  raspi3bDtb: 'bcm2837-rpi-3-b.dtb',
+  initrd: 'initramfs.cpio.gz',
+  sshPrivateKey: 'client_ed25519',
+} as const;
 const MANIFEST = 'image.json';
+
+/** What image.json must hold beyond what the key already determines: what the build resolved and made. */
+const Manifest = z.object({
+  key: z.string(),
+  modules: z.array(z.string()),
+  ssh: z.object({ user: z.string(), hostPublicKey: z.string() }),
+});
+type Manifest = z.infer<typeof Manifest>;
 
 const toStderr: Progress = (message) => process.stderr.write(`guest image: ${message}\n`);
 
@@ -49,62 +81,118 @@ function imageKey(kernel: Kernel, packages: readonly DebianPackage[]): string {
     kernel,
     packages,
     contents: INITRAMFS_PACKAGES,
+    modules: GUEST_MODULES,
     kernelFiles: kernelFiles(kernel.release),
     skeleton: initramfsSkeleton(),
+    // The layout of what the build makes, without the keys it makes afresh.
+    built: initramfsBuilt({ hostKey: Buffer.alloc(0), clientPublicKey: '' }, []),
     FILES,
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
 }
 
-function describe(dir: string, key: string, kernel: Kernel, packages: readonly DebianPackage[]): GuestImage {
+function describe(dir: string, kernel: Kernel, packages: readonly DebianPackage[], manifest: Manifest): GuestImage {
   return {
     dir,
-    key,
+    key: manifest.key,
     kernel: path.join(dir, FILES.kernel),
     raspi3bDtb: path.join(dir, FILES.raspi3bDtb),
     initrd: path.join(dir, FILES.initrd),
     kernelRelease: kernel.release,
     packages: Object.fromEntries([kernel.package, ...packages].map((p) => [p.name, p.version])),
     prompt: GUEST_PROMPT,
+    modules: manifest.modules,
+    ssh: {
+      user: manifest.ssh.user,
+      privateKey: path.join(dir, FILES.sshPrivateKey),
+      hostPublicKey: manifest.ssh.hostPublicKey,
+      hostKeyFingerprint: sshFingerprint(manifest.ssh.hostPublicKey),
+    },
   };
 }
 
-/** True when `image.dir` holds a complete build with the same key (image.json is written last). */
-async function isBuilt(image: GuestImage): Promise<boolean> {
+/** The manifest of a complete build of `key` in `dir` (image.json is written last), else undefined. */
+async function readBuilt(dir: string, key: string): Promise<Manifest | undefined> {
   try {
-    const manifest = JSON.parse(await readFile(path.join(image.dir, MANIFEST), 'utf8')) as { key?: unknown };
-    if (manifest.key !== image.key) return false;
-    await Promise.all([image.kernel, image.raspi3bDtb, image.initrd].map((file) => stat(file)));
-    return true;
+    const manifest = Manifest.parse(JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')));
+    if (manifest.key !== key) return undefined;
+    await Promise.all(Object.values(FILES).map((name) => stat(path.join(dir, name))));
+    return manifest;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Builds in a scratch folder next to the target and moves the results in, so a crash never leaves a half image. */
-async function build(image: GuestImage, kernel: Kernel, packages: readonly DebianPackage[], progress: Progress): Promise<void> {
-  const debs = await downloadPackages([kernel.package, ...packages], DEB_CACHE, progress);
-  await mkdir(path.dirname(image.dir), { recursive: true });
-  const work = await mkdtemp(`${image.dir}.partial-`);
+/**
+ * Moves the finished image from `staged` to `dir` in one rename, so a reader, or another process building the same key
+ * at the same time, sees all of one build or none of it: the SSH keys must match the initramfs they went into.
+ */
+async function publish(staged: string, dir: string, key: string): Promise<void> {
   try {
+    await rename(staged, dir); // atomic where dir is missing or an empty folder
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+  }
+  if (await readBuilt(dir, key)) return; // another process finished this key first: keep its build whole
+  // A folder holding something else (--out pointed at an older image): replace the files, image.json last.
+  await rm(path.join(dir, MANIFEST), { force: true });
+  const names = (await readdir(staged)).filter((name) => name !== MANIFEST);
+  for (const name of [...names, MANIFEST]) await rename(path.join(staged, name), path.join(dir, name));
+}
+
+/** Builds in a scratch folder next to the target and publishes the result whole, so a crash never leaves a half image. */
+async function build(dir: string, key: string, kernel: Kernel, packages: readonly DebianPackage[], progress: Progress): Promise<void> {
+  await mkdir(path.dirname(dir), { recursive: true });
+  const work = await mkdtemp(`${dir}.partial-`);
+  try {
+    const staged = path.join(work, 'image');
+    const kernelDir = path.join(work, 'kernel');
+    const root = path.join(work, 'root');
+    const keysDir = path.join(work, 'keys');
+    await Promise.all([staged, keysDir].map((folder) => mkdir(folder)));
+    const keys = await makeGuestKeys(keysDir, path.join(staged, FILES.sshPrivateKey), progress);
+
+    const debs = await downloadPackages([kernel.package, ...packages], DEB_CACHE, progress);
+    const kernelDeb = debs.get(kernel.package.name)!;
     progress(`extracting ${kernel.package.name} and ${INITRAMFS_PACKAGES.length} packages`);
     const fromKernel = kernelFiles(kernel.release);
-    const kernelDir = path.join(work, 'kernel');
-    await extractFiles(debs.get(kernel.package.name)!, kernelDir, [fromKernel.kernel, fromKernel.raspi3bDtb]);
-    await rename(path.join(kernelDir, fromKernel.kernel), path.join(work, FILES.kernel));
-    await rename(path.join(kernelDir, fromKernel.raspi3bDtb), path.join(work, FILES.raspi3bDtb));
+    await extractFiles(kernelDeb, kernelDir, [fromKernel.kernel, fromKernel.raspi3bDtb]);
+    await rename(path.join(kernelDir, fromKernel.kernel), path.join(staged, FILES.kernel));
+    await rename(path.join(kernelDir, fromKernel.raspi3bDtb), path.join(staged, FILES.raspi3bDtb));
+    const modules = await extractModules(kernelDeb, kernel.release, GUEST_MODULES.map((m) => m.name), kernelDir);
+    progress(`kernel modules in load order: ${modules.map((m) => m.name).join(', ')}`);
+    const moduleFiles = await Promise.all(modules.map(async (m): Promise<InitramfsEntry> => (
+      { kind: 'file', path: m.path, mode: 0o644, data: await readFile(path.join(kernelDir, m.path)) }
+    )));
 
-    const root = path.join(work, 'root');
     for (const p of INITRAMFS_PACKAGES) await extractFiles(debs.get(p.name)!, root, p.initramfs);
-    const entries = [...initramfsSkeleton(), ...(await entriesFromTree(root))];
-    const size = await writeInitramfs(path.join(work, FILES.initrd), entries);
+    const entries = [
+      ...initramfsSkeleton(),
+      ...(await entriesFromTree(root)),
+      ...moduleFiles,
+      ...initramfsBuilt(keys, modules.map((m) => m.path)),
+    ];
+    const size = await writeInitramfs(path.join(staged, FILES.initrd), entries);
     progress(`initramfs ${(size / 1e6).toFixed(1)} MB`);
 
-    const { key, kernelRelease, packages: versions, prompt } = image;
-    const manifest = { key, kernelRelease, packages: versions, prompt, files: FILES };
-    await writeFile(path.join(work, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-    await mkdir(image.dir, { recursive: true });
-    for (const name of [...Object.values(FILES), MANIFEST]) await rename(path.join(work, name), path.join(image.dir, name));
+    const manifest = {
+      key,
+      kernelRelease: kernel.release,
+      packages: Object.fromEntries([kernel.package, ...packages].map((p) => [p.name, p.version])),
+      prompt: GUEST_PROMPT,
+      files: FILES,
+      modules: modules.map((m) => m.name),
+      ssh: {
+        user: GUEST_USER,
+        privateKey: FILES.sshPrivateKey,
+        hostPublicKey: keys.hostPublicKey,
+        hostKeyFingerprint: sshFingerprint(keys.hostPublicKey),
+      },
+    };
+    await writeFile(path.join(staged, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    await publish(staged, dir, key);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -113,17 +201,21 @@ async function build(image: GuestImage, kernel: Kernel, packages: readonly Debia
 /**
  * Returns the guest image for the current Debian arm64 kernel and packages, building it first when it is missing or
  * out of date. Resolving versions asks apt each time (about 1 s); the download and build (seconds to a minute) happen
- * once per key.
+ * once per key, and so do the SSH keys: every boot of one image has the same host key.
  */
 export async function ensureGuestImage(options: GuestImageOptions = {}): Promise<GuestImage> {
   const progress = options.progress ?? toStderr;
   const { kernel, packages } = await resolvePackages(INITRAMFS_PACKAGES.map((p) => p.name), progress);
   const key = imageKey(kernel, packages);
-  const image = describe(path.resolve(options.dir ?? path.join(IMAGE_CACHE, key)), key, kernel, packages);
-  if (await isBuilt(image)) return image;
-  const started = performance.now();
-  progress(`building ${image.dir} (kernel ${kernel.release})`);
-  await build(image, kernel, packages, progress);
-  progress(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return image;
+  const dir = path.resolve(options.dir ?? path.join(IMAGE_CACHE, key));
+  let manifest = await readBuilt(dir, key);
+  if (!manifest) {
+    const started = performance.now();
+    progress(`building ${dir} (kernel ${kernel.release})`);
+    await build(dir, key, kernel, packages, progress);
+    progress(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    manifest = await readBuilt(dir, key);
+    if (!manifest) throw new Error(`${dir}: the build finished but ${MANIFEST} or one of ${Object.values(FILES).join(', ')} is missing`);
+  }
+  return describe(dir, kernel, packages, manifest);
 }

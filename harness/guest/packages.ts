@@ -17,7 +17,7 @@ export interface DebianPackage {
 
 export type Progress = (message: string) => void;
 
-const isRoot = (): boolean => process.getuid?.() === 0;
+export const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
  * Runs a host tool to completion and returns its output, also when it exits non-zero (the caller judges that); a tool
