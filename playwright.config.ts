@@ -27,5 +27,19 @@ export default defineConfig<object, { targetName: TargetName }>({
       timeout: 60_000,
       use: { targetName: 'qemu-virt' satisfies TargetName },
     },
+    // Board projects: configured from a profile path in PINRIG_RPI_PROFILE / PINRIG_ORIN_PROFILE.
+    {
+      name: 'rpi',
+      testDir: 'scenarios',
+      testIgnore: ['**/orin-passthrough/**', '**/grading/**', '**/interrupts/**'],
+      timeout: 60_000,
+      use: { targetName: 'rpi' satisfies TargetName },
+    },
+    {
+      name: 'orin-passthrough',
+      testDir: 'scenarios/orin-passthrough',
+      timeout: 90_000,
+      use: { targetName: 'orin-passthrough' satisfies TargetName },
+    },
   ],
 });

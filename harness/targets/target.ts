@@ -2,7 +2,7 @@
  * A Target is the only place that knows a machine: which link, which pin names, which analyzer, which model.
  * Scenarios ask it for capabilities and skip, with the reason, where it lacks one.
  */
-import type { Shell } from '../links/shell.js';
+import type { CommandResult, RunOptions } from '../links/shell.js';
 import type { RegisterModel } from '../models/types.js';
 import type { Capture } from '../signals/capture.js';
 import type { RegisterLogEntry } from '../instruments/virtual-analyzer.js';
@@ -31,11 +31,18 @@ export interface Recording {
   stop(): Promise<RecordingResult>;
 }
 
+/** Runs commands on the system under test: a console shell, or exec channels over SSH. */
+export interface TargetShell {
+  run(command: string, options?: RunOptions): Promise<CommandResult>;
+  /** Fails, naming the command and its status, unless it exits 0; returns its output. */
+  check(command: string, options?: RunOptions): Promise<string>;
+}
+
 export interface Target {
   readonly name: string;
   readonly profile: BoardProfile;
   readonly capabilities: Capabilities;
-  readonly shell: Shell;
+  readonly shell: TargetShell;
   /** The register model, kept in step with the machine where the target observes registers. */
   readonly model: RegisterModel;
   pin(ref: PinRef): ProfilePin;
