@@ -156,6 +156,11 @@ export class SshLink {
     return link;
   }
 
+  /** Where this link connects: host, port and user. */
+  get target(): { readonly host: string; readonly port: number; readonly user: string } {
+    return { host: this.settings.host, port: this.settings.port, user: this.settings.user };
+  }
+
   /** Successful SSH handshakes, the first connection included: 1 means every command shared one connection. */
   get handshakes(): number {
     return this.handshakeCount;
