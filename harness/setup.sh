@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(sigrok-cli qemu-system-arm socat dropbear-bin openssl procps openssh-client gtkwave)
+APT_PACKAGES=(sigrok-cli qemu-system-arm socat dropbear-bin openssl procps openssh-client gtkwave gcc-12-aarch64-linux-gnu linux-kbuild-6.1 make bubblewrap)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -6,22 +6,33 @@
 import net from 'node:net';
 import type { GuestImage } from '../guest/image.js';
 import type { BoardProfile } from './board-profile.js';
-import { SshLink } from '../links/ssh.js';
+import { SshLink, type SshOptions } from '../links/ssh.js';
+import type { QemuTarget } from './qemu-target.js';
 import { SshShell } from '../links/ssh-shell.js';
 import { BoardTarget } from './board.js';
 import { bootVirt } from './qemu-virt.js';
 
-export async function rehearseOnVirt(profile: BoardProfile, image: GuestImage, name: string): Promise<BoardTarget> {
+/** The virt guest with its SSH server forwarded to 127.0.0.1, ready (banner seen), and how to log in to it. */
+export async function bootVirtWithSsh(image: GuestImage, profile?: BoardProfile): Promise<{ machine: QemuTarget; ssh: SshOptions }> {
   const port = await freeLoopbackPort();
-  const virt = await bootVirt({
+  const machine = await bootVirt({
     image,
-    profile,
+    ...(profile ? { profile } : {}),
     extraArgs: ['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22`, '-device', 'virtio-net-device,netdev=n0'],
   });
-  let hostSsh: SshLink | undefined;
   try {
     await sshBanner(port, 20_000);
-    const ssh = { host: '127.0.0.1', port, user: image.ssh.user, privateKey: image.ssh.privateKey, hostKey: image.ssh.hostKeyFingerprint };
+  } catch (error) {
+    await machine.close();
+    throw error;
+  }
+  return { machine, ssh: { host: '127.0.0.1', port, user: image.ssh.user, privateKey: image.ssh.privateKey, hostKey: image.ssh.hostKeyFingerprint } };
+}
+
+export async function rehearseOnVirt(profile: BoardProfile, image: GuestImage, name: string): Promise<BoardTarget> {
+  const { machine, ssh } = await bootVirtWithSsh(image, profile);
+  let hostSsh: SshLink | undefined;
+  try {
     // The KVM host's part is played by the guest itself, on a connection of its own as the real host has.
     hostSsh = await SshLink.connect(ssh);
     const host = { shell: new SshShell(hostSsh), sysfs: STAGED_SYSFS };
@@ -32,16 +43,16 @@ export async function rehearseOnVirt(profile: BoardProfile, image: GuestImage, n
       ssh,
       passthroughHost: host,
       analyzer: {
-        record: (channels) => virt.record(channels.map((c) => c.pin.name)),
+        record: (channels) => machine.record(channels.map((c) => c.pin.name)),
         close: async () => {
           await link.close();
-          await virt.close();
+          await machine.close();
         },
       },
     });
   } catch (error) {
     await hostSsh?.close();
-    await virt.close();
+    await machine.close();
     throw error;
   }
 }
