@@ -20,6 +20,8 @@ export interface Marker {
 export interface SvgOptions {
   /** Drawn dashed over the observed trace of the channel with the same name. */
   readonly predicted?: Waveform;
+  /** What the solid and the dashed traces are, for the legend; default 'observed' and 'predicted'. */
+  readonly legend?: { readonly solid: string; readonly dashed: string };
   readonly markers?: readonly Marker[];
   /** Rows to draw, in order; default every channel of the waveform, then those only the prediction has. */
   readonly channels?: readonly string[];
@@ -183,7 +185,8 @@ export function waveformSvg(waveform: Waveform, options: SvgOptions = {}): strin
   ];
   if (options.title !== undefined) parts.push(`<text class="name" x="8" y="14">${escapeXml(options.title)}</text>`);
   if (options.predicted) {
-    parts.push(`<text x="${LABEL_WIDTH + view.width}" y="14" text-anchor="end">observed (solid), predicted (dashed)</text>`);
+    const legend = options.legend ?? { solid: 'observed', dashed: 'predicted' };
+    parts.push(`<text x="${LABEL_WIDTH + view.width}" y="14" text-anchor="end">${escapeXml(legend.solid)} (solid), ${escapeXml(legend.dashed)} (dashed)</text>`);
   }
   parts.push(timeAxis(view, rowsTop, rowsBottom));
   names.forEach((name, row) => {
