@@ -181,11 +181,15 @@ export class Shell {
           resolve({ status, output: frame.output, truncated: frame.truncated });
         },
       };
-      // stdin from /dev/null: a command that reads input must not swallow the next command.
+      // stdin from /dev/null: a command that reads input must not swallow the next command. A command runs in a
+      // subshell, so the jobs it starts in the background are never the interactive shell's children: one ending
+      // while that shell waits for input would interrupt its read and leave an error on its stdin, which every
+      // applet busybox forks afterwards inherits. sync() runs in braces: its definitions must stay in the shell.
       const [begin, end] = markers === 'inline'
         ? [`printf '%s%s\\n' ${PREFIX} B${token}`, `printf '\\n%s%s %d\\n' ${PREFIX} E${token} $?`]
         : [`_b ${token}`, `_e ${token} $?`];
-      this.stream.write(`${begin};{ ${command}\n}</dev/null;${end}\n`);
+      const [open, close] = markers === 'inline' ? ['{', '}'] : ['(', ')'];
+      this.stream.write(`${begin};${open} ${command}\n${close}</dev/null;${end}\n`);
     });
   }
 
