@@ -3,6 +3,9 @@
  */
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { gradeBatch } from '../grading/batch.js';
+import { GradeProgress } from '../grading/progress.js';
+import { summaryText } from '../grading/reports.js';
 import { formatReport, inspectCapture } from './capture-inspect.js';
 
 const program = new Command('pinrig').description('GPIO test harness: captures, scenarios, grading').showHelpAfterError();
@@ -16,6 +19,24 @@ capture
   .action(async (file: string, options: { json?: boolean }) => {
     const report = await inspectCapture(file);
     process.stdout.write((options.json ? JSON.stringify(report) : formatReport(report)) + '\n');
+  });
+
+program
+  .command('grade')
+  .description('build each student driver, load it into its own fresh guest, run the rubric, write grades and feedback')
+  .argument('<submissions-dir>', 'one subfolder per student, named by the student id, holding .c/.h files')
+  .requiredOption('--assignment <name>', 'the assignment under scenarios/grading/ (blink, counter)')
+  .option('--out <dir>', 'grades.csv, junit.xml, feedback/ and the cache of unchanged results', 'reports/grades')
+  .option('--workers <n>', 'submissions graded at once, one guest each (keep a core per guest)', '2')
+  .option('--force', 'grade every submission again, even when unchanged')
+  .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean }) => {
+    const progress = new GradeProgress(process.stderr);
+    const outcome = await gradeBatch({
+      submissionsDir, assignment: options.assignment, outDir: options.out, workers: Number(options.workers), force: options.force ?? false,
+      onEvent: progress.onEvent, ...(process.env.PINRIG_QEMU ? { qemu: process.env.PINRIG_QEMU } : {}),
+    }).finally(() => progress.finish());
+    process.stdout.write(summaryText(outcome) + '\n');
+    if (outcome.results.some((r) => r.status === 'error')) process.exitCode = 1;
   });
 
 try {

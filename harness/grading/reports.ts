@@ -1,0 +1,104 @@
+/**
+ * The batch's outputs for the teacher and the CI: grades.csv (student, score, max, one column per criterion),
+ * junit.xml (a testcase per criterion per student) and the summary the CLI prints.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SubmissionResult } from './results.js';
+import type { Assignment } from './rubric.js';
+
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function gradesCsv(results: readonly SubmissionResult[], assignment: Assignment<unknown>): string {
+  const header = ['student', 'score', 'max', ...assignment.criteria.map((c) => `${c.name} (${c.points})`)];
+  const rows = results.map((r) => {
+    // A harness error has no grade: empty cells, never a zero the student did not earn.
+    if (r.status === 'error') return [r.student, '', r.max, ...assignment.criteria.map(() => '')];
+    return [r.student, r.score, r.max, ...assignment.criteria.map((c) => r.criteria.find((x) => x.id === c.id)?.earned ?? 0)];
+  });
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/** XML 1.0 text: markup escaped, characters it cannot hold replaced. */
+function xml(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+export function junitXml(results: readonly SubmissionResult[], assignment: Assignment<unknown>): string {
+  const suites = results.map((r) => {
+    const name = `${assignment.name}.${r.student}`;
+    const cases = assignment.criteria.map((c) => {
+      const title = `${c.name} (${c.points} points)`;
+      const done = r.criteria.find((x) => x.id === c.id);
+      const head = `    <testcase classname="${xml(name)}" name="${xml(title)}" time="${seconds(done?.ms ?? 0)}"`;
+      if (r.status === 'error') return `${head}>\n      <error message="${xml(r.error ?? 'harness error')}"/>\n    </testcase>`;
+      if (done?.passed) return `${head}/>`;
+      const body = [`expected: ${done?.expected ?? c.name}`, `observed: ${done?.observed ?? 'not checked'}`, ...(done?.note ? [done.note] : [])].join('\n');
+      return `${head}>\n      <failure message="${xml(done?.observed ?? 'not checked')}">${xml(body)}</failure>\n    </testcase>`;
+    });
+    const failures = r.status === 'error' ? 0 : assignment.criteria.length - r.criteria.filter((c) => c.passed).length;
+    const errors = r.status === 'error' ? assignment.criteria.length : 0;
+    return [
+      `  <testsuite name="${xml(name)}" tests="${assignment.criteria.length}" failures="${failures}" errors="${errors}" time="${seconds(r.timings.totalMs)}" timestamp="${xml(r.gradedAt)}">`,
+      `    <properties><property name="score" value="${r.score}"/><property name="max" value="${r.max}"/></properties>`,
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const tests = results.length * assignment.criteria.length;
+  const failures = results.filter((r) => r.status === 'graded').reduce((n, r) => n + r.criteria.filter((c) => !c.passed).length, 0);
+  const errors = results.filter((r) => r.status === 'error').length * assignment.criteria.length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pinrig grade ${xml(assignment.name)}" tests="${tests}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+export async function writeReports(results: readonly SubmissionResult[], assignment: Assignment<unknown>, outDir: string): Promise<{ csv: string; junit: string }> {
+  const csv = path.join(outDir, 'grades.csv');
+  const junit = path.join(outDir, 'junit.xml');
+  await writeFile(csv, gradesCsv(results, assignment));
+  await writeFile(junit, junitXml(results, assignment));
+  return { csv, junit };
+}
+
+/** The first reason a submission lost points, in one line. */
+export function headline(result: SubmissionResult): string {
+  if (result.status === 'error') return `harness error: ${result.error ?? ''}`;
+  if (!result.build.ok) return `did not build: ${(result.build.errors ?? '').split('\n').find((l) => /error/.test(l)) ?? ''}`.trim();
+  if (result.ended) return `stopped: ${result.ended}`;
+  const lost = result.criteria.find((c) => !c.passed);
+  return lost ? `${lost.name}: ${lost.observed}` : 'full marks';
+}
+
+export function summaryText(outcome: { assignment: string; max: number; results: readonly SubmissionResult[]; cached: ReadonlySet<string>; ms: number; files: { csv: string; junit: string; feedbackDir: string } }): string {
+  const { results } = outcome;
+  const graded = results.filter((r) => r.status === 'graded');
+  const errors = results.length - graded.length;
+  const width = Math.max(7, ...results.map((r) => r.student.length));
+  const lines = results.map((r) => {
+    const score = r.status === 'error' ? '  error' : `${String(r.score).padStart(3)}/${r.max}`;
+    const from = outcome.cached.has(r.student) ? ' (cached)' : '';
+    const why = headline(r).split('\n')[0]!;
+    return `${r.student.padEnd(width)}  ${score}${from.padEnd(9)}  ${why.length > 110 ? `${why.slice(0, 109)}…` : why}`;
+  });
+  const scores = graded.map((r) => r.score).sort((a, b) => a - b);
+  const median = scores.length ? (scores.length % 2 ? scores[scores.length >> 1]! : (scores[scores.length / 2 - 1]! + scores[scores.length / 2]!) / 2) : 0;
+  return [
+    `pinrig grade ${outcome.assignment}: ${results.length} submissions, ${results.length - outcome.cached.size - errors} graded now, ${outcome.cached.size} unchanged (cached), ${errors} harness errors, in ${(outcome.ms / 1000).toFixed(1)} s`,
+    '',
+    ...lines,
+    '',
+    graded.length ? `median ${median}/${outcome.max}; full marks ${graded.filter((r) => r.score === r.max).length}; zero ${graded.filter((r) => r.score === 0).length}` : 'no grades',
+    `grades: ${outcome.files.csv}`,
+    `junit:  ${outcome.files.junit}`,
+    `feedback: ${outcome.files.feedbackDir}/<student>.md and .html`,
+  ].join('\n');
+}

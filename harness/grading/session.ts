@@ -1,0 +1,196 @@
+/**
+ * One submission's guest: a fresh QEMU machine booted with only that student's module in its initrd, watched by the
+ * console watchdog, and the RubricContext the criteria run against. Kernel panics end the machine (`oops=panic
+ * panic=-1` and `-no-reboot`: virt exits, raspi3b halts and the console shows it).
+ */
+import type { GuestImage } from '../guest/image.js';
+import type { CommandResult } from '../links/shell.js';
+import { bootRaspi3b } from '../targets/qemu-raspi3b.js';
+import type { QemuTarget } from '../targets/qemu-target.js';
+import { bootVirt } from '../targets/qemu-virt.js';
+import type { GradingMachine, KernelHealth, LoadOutcome, RubricContext } from './rubric.js';
+import { ConsoleWatchdog } from './watchdog.js';
+
+/** Grading stops for this submission: the reason is the student's to read. */
+export class SubmissionEnded extends Error {
+  override name = 'SubmissionEnded';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+export interface SessionOptions {
+  readonly machine: GradingMachine;
+  /** The guest image whose initrd already holds the module (see initrd.ts). */
+  readonly image: GuestImage;
+  readonly moduleName: string;
+  /** The module's path inside the guest. */
+  readonly modulePath: string;
+  readonly bootTimeoutMs?: number;
+  /** How long insmod may take before the module's init is declared hung. */
+  readonly insmodTimeoutMs?: number;
+  readonly qemu?: string;
+}
+
+const KERNEL_ARGS = 'oops=panic panic=-1';
+/** How long the rest of an oops trace gets to reach the console. */
+const TRACE_WAIT_MS = 400;
+const INSMOD_STATUS = '/tmp/insmod.status';
+const INSMOD_OUTPUT = '/tmp/insmod.out';
+/** Taint letters by bit (kernel/panic.c) that mean something went wrong; O and E (unsigned, out of tree) are expected. */
+const BAD_TAINTS: ReadonlyArray<[bit: number, meaning: string]> = [
+  [5, 'B (bad page: memory corruption)'],
+  [7, 'D (the kernel oopsed)'],
+  [9, 'W (the kernel printed a warning)'],
+  [14, 'L (soft lockup)'],
+];
+/** dmesg lines that report trouble (the first few are shown). */
+const TROUBLE = ['WARNING:', 'BUG:', 'Oops', 'Call trace:', 'refcount_t', 'use-after-free', 'list_del corruption', 'Trying to free'];
+
+const BOOT: Record<GradingMachine, typeof bootRaspi3b> = { 'qemu-raspi3b': bootRaspi3b, 'qemu-virt': bootVirt };
+
+export class GradingSession implements RubricContext {
+  readonly watchdog: ConsoleWatchdog;
+  readonly module: { readonly name: string; readonly path: string };
+  private readonly ended: Promise<never>;
+  private endNow!: (reason: string) => void;
+  private endedBy: string | undefined;
+  private readonly insmodTimeoutMs: number;
+
+  private constructor(
+    readonly target: QemuTarget,
+    private readonly baseTaint: number,
+    options: SessionOptions,
+  ) {
+    this.module = { name: options.moduleName, path: options.modulePath };
+    this.insmodTimeoutMs = options.insmodTimeoutMs ?? 5000;
+    this.watchdog = new ConsoleWatchdog({
+      consoleText: () => target.consoleLog(),
+      exited: () => (target.qemu.exitStatus ? target.qemu.describeExit() : undefined),
+    });
+    const aborted = new Promise<string>((resolve) => (this.endNow = resolve));
+    this.ended = Promise.race([this.watchdog.tripped.then((f) => f.reason), aborted]).then((reason) => {
+      this.endedBy ??= reason;
+      throw new SubmissionEnded(reason);
+    });
+    this.ended.catch(() => {}); // observed through guard(); never an unhandled rejection
+    this.watchdog.start();
+  }
+
+  /** Boots the machine; a failure here is the harness's (TargetStartError), never the student's. */
+  static async start(options: SessionOptions): Promise<GradingSession> {
+    const target = await BOOT[options.machine]({
+      image: options.image,
+      append: KERNEL_ARGS,
+      extraArgs: ['-no-reboot'],
+      bootTimeoutMs: options.bootTimeoutMs ?? 30_000,
+      qemu: options.qemu,
+    });
+    try {
+      // Empty the kernel log so later reads show what the module did, not the boot.
+      const taint = await target.shell.check('dmesg -c > /dev/null; cat /proc/sys/kernel/tainted', { timeoutMs: 5000 });
+      return new GradingSession(target, Number(taint.trim()), options);
+    } catch (error) {
+      await target.close();
+      throw error;
+    }
+  }
+
+  /** Settles like `step`, unless the submission ends first (a console fault, the time limit). */
+  guard<T>(step: Promise<T>): Promise<T> {
+    step.catch(() => {}); // a step cut short by a fault may reject later, when the machine is closed
+    return Promise.race([step, this.ended]);
+  }
+
+  /** Ends the submission from outside (the time limit): every guarded step rejects with the reason. */
+  end(reason: string): void {
+    this.endedBy ??= reason;
+    this.endNow(reason);
+  }
+
+  /** Why the submission ended, looking at the console once more first; undefined while it goes on. */
+  endReason(): string | undefined {
+    return this.endedBy ?? this.watchdog.poll()?.reason;
+  }
+
+  /** The kernel lines that locate a console fault; waits briefly first, as a trace arrives over some milliseconds. */
+  async faultExcerpt(): Promise<string> {
+    const kind = this.watchdog.fault?.kind;
+    if (kind === 'oops' || kind === 'panic' || kind === 'bug' || kind === 'stall') {
+      await new Promise((resolve) => setTimeout(resolve, TRACE_WAIT_MS));
+      this.watchdog.poll();
+    }
+    return this.watchdog.traceExcerpt();
+  }
+
+  private stop(reason: string): Promise<never> {
+    this.end(reason);
+    return this.ended;
+  }
+
+  run(command: string, options: { timeoutMs?: number; maxOutput?: number } = {}): Promise<CommandResult> {
+    return this.guard(this.target.shell.run(command, { timeoutMs: options.timeoutMs ?? 5000, maxOutput: options.maxOutput ?? 16_384 }));
+  }
+
+  async load(args: readonly string[] = []): Promise<LoadOutcome> {
+    const started = performance.now();
+    const { name, path } = this.module;
+    const unsafe = args.find((a) => !/^[\w.,=-]+$/.test(a));
+    if (unsafe !== undefined) throw new Error(`insmod argument ${JSON.stringify(unsafe)} is not a plain name=value`);
+    // Backgrounded inside a subshell, so the interactive shell has no job to report when insmod ends (its notice
+    // interrupts the shell's read and leaves later pipelines failing with EIO).
+    await this.run(`rm -f ${INSMOD_STATUS}; ( (insmod ${path} ${args.join(' ')} > ${INSMOD_OUTPUT} 2>&1; echo $? > ${INSMOD_STATUS}) < /dev/null > /dev/null 2>&1 & )`);
+    // Polled in the guest, in one command: insmod of a module whose init spins never returns and cannot be killed.
+    const polls = Math.ceil(this.insmodTimeoutMs / 100);
+    const result = await this.run(
+      `i=0; while [ ! -s ${INSMOD_STATUS} ] && [ $i -lt ${polls} ]; do usleep 100000; i=$((i+1)); done; ` +
+        `echo "status=$(cat ${INSMOD_STATUS} 2>/dev/null) initstate=$(cat /sys/module/${name}/initstate 2>/dev/null)"; head -c 2000 ${INSMOD_OUTPUT}`,
+      { timeoutMs: this.insmodTimeoutMs + 5000 },
+    );
+    const [first = '', ...rest] = result.output.split('\n');
+    const fields = /status=(\d*) initstate=(\S*)/.exec(first);
+    const outcome: LoadOutcome = {
+      status: fields?.[1] ? Number(fields[1]) : undefined,
+      initstate: fields?.[2] || undefined,
+      output: rest.join('\n').trim(),
+      ms: performance.now() - started,
+    };
+    if (outcome.status === undefined) {
+      return this.stop(
+        `insmod did not return within ${this.insmodTimeoutMs / 1000} s: the module's init function never finished` +
+          ` (initstate: ${outcome.initstate ?? 'none'}); the machine was stopped`,
+      );
+    }
+    return outcome;
+  }
+
+  async settle(ms: number): Promise<void> {
+    await this.guard(new Promise((resolve) => setTimeout(resolve, ms)));
+    const reason = this.endReason();
+    if (reason !== undefined) await this.stop(reason);
+  }
+
+  async checkMarkers(): Promise<void> {
+    // The patterns are split in the command so that nothing but the kernel log can match them.
+    const found = await this.run(`dmesg | grep -e '__P''R' -e 'pinrig''#' | head -n 3 | sed 's/^\\[[^]]*\\] *//'`);
+    const line = found.output.split('\n').find((l) => /__PR|pinrig#/.test(l));
+    if (line) await this.stop(`the module printed text imitating the grading harness's console markers or prompt: \`${line.slice(0, 200)}\``);
+  }
+
+  async kernelHealth(): Promise<KernelHealth> {
+    const taint = Number((await this.run('cat /proc/sys/kernel/tainted')).output.trim());
+    const gained = (taint & ~this.baseTaint) >>> 0;
+    const patterns = TROUBLE.map((p) => `-e '${p}'`).join(' ');
+    const warnings = (await this.run(`dmesg | grep ${patterns} | head -n 5 | sed 's/^\\[[^]]*\\] *//'`)).output.split('\n').filter((l) => l.trim());
+    return { newTaints: BAD_TAINTS.filter(([bit]) => gained & (1 << bit)).map(([, meaning]) => meaning), warnings };
+  }
+
+  async dmesgTail(maxChars = 1500): Promise<string> {
+    return (await this.run(`dmesg | sed 's/^\\[[^]]*\\] *//' | tail -c ${Math.floor(maxChars)}`)).output.trim();
+  }
+
+  async close(): Promise<void> {
+    this.watchdog.stop();
+    await this.target.close();
+  }
+}
