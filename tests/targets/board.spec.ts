@@ -59,6 +59,30 @@ test('a host key that is not the pinned one is refused, showing both fingerprint
     .rejects.toThrow(new RegExp(`${wrong.replace('+', '\\+')}[\\s\\S]*${image.ssh.hostKeyFingerprint.replace(/[+/]/g, '\\$&')}`));
 });
 
+test('a board records through sigrok per its wiring (the demo device standing in for the USB analyzer)', async () => {
+  const rehearsal = loadBoardProfile(REHEARSAL);
+  const profile = { ...rehearsal, analyzer: { driver: 'demo', samplerate: '1MHz', channels: { D0: 'pin 15', D1: 'pin 16' } } };
+  const { BoardTarget } = await import('../../harness/targets/board.js');
+  const { sigrokBoardAnalyzer } = await import('../../harness/targets/board-analyzer.js');
+  const image = await ensureGuestImage({ progress: () => {} });
+  const { port } = board.ssh!.target;
+  const withSigrok = await BoardTarget.connect(profile, {
+    ssh: { host: '127.0.0.1', port, user: 'root', privateKey: image.ssh.privateKey, hostKey: image.ssh.hostKeyFingerprint },
+    analyzer: sigrokBoardAnalyzer(profile.analyzer, 'test profile'),
+  });
+  try {
+    const recording = await withSigrok.record(['PN.01', 'PBB.01']);
+    await withSigrok.shell.check('sleep 0.2');
+    const { capture } = await recording.stop();
+    expect(capture.source.instrument).toBe('sigrok:demo');
+    expect(capture.pins).toEqual({ D0: 'PN.01', D1: 'PBB.01' });
+    expect(capture.waveform.length).toBeGreaterThan(100_000); // 0.2 s and more at 1 MHz
+    expect(capture.waveform.channels.map((c) => c.edges.length).every((n) => n > 0)).toBe(true);
+  } finally {
+    await withSigrok.close();
+  }
+});
+
 test('a board project without its profile variable fails at once, naming the variable', async () => {
   const saved = process.env.PINRIG_RPI_PROFILE;
   delete process.env.PINRIG_RPI_PROFILE;
