@@ -1,7 +1,8 @@
 /**
  * One measured run for bench/edges.ts, in a process of its own so that its peak RSS is its own:
  *   write <sparse|busy> <file.sr>   generate the bench capture with pinrig's writer
- *   read <file.sr>                  extract all edges with readSr
+ *   read <file.sr>                  extract all edges with readSr, in a fresh process (JIT warm-up included)
+ *   read-warm <file.sr>             the same, timed on a second read: the steady state of a long-running harness
  *   baseline                        nothing: the RSS of Node with these modules loaded
  * Prints one JSON line: { seconds, cpuSeconds (all threads), maxRssMB, samples, edges }.
  */
@@ -47,6 +48,7 @@ function benchWaveform(kind: string): Waveform {
 }
 
 const [mode, ...args] = process.argv.slice(2);
+if (mode === 'read-warm') await readSr(args[0]!);
 const start = performance.now();
 const cpuStart = process.cpuUsage();
 let samples = 0;
@@ -56,12 +58,12 @@ if (mode === 'write') {
   await writeSr(args[1]!, waveform);
   samples = waveform.length;
   edges = waveform.channels.reduce((n, ch) => n + ch.edges.length, 0);
-} else if (mode === 'read') {
+} else if (mode === 'read' || mode === 'read-warm') {
   const { waveform } = await readSr(args[0]!);
   samples = waveform.length;
   edges = waveform.channels.reduce((n, ch) => n + ch.edges.length, 0);
 } else if (mode !== 'baseline') {
-  throw new Error('usage: edges-child.ts write <sparse|busy> <file.sr> | read <file.sr> | baseline');
+  throw new Error('usage: edges-child.ts write <sparse|busy> <file.sr> | read <file.sr> | read-warm <file.sr> | baseline');
 }
 const seconds = (performance.now() - start) / 1000;
 const cpu = process.cpuUsage(cpuStart);
