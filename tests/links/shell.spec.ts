@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SerialConsole } from '../../harness/links/serial.js';
-import { Shell } from '../../harness/links/shell.js';
+import { Shell, startsBackgroundJob } from '../../harness/links/shell.js';
 
 // A real pseudo-terminal with a real shell behind it (socat), reached through node-serialport like a guest's UART.
 async function ptyShell() {
@@ -91,4 +91,12 @@ test('the console going away fails the running command at once, naming it', asyn
   } finally {
     await p.close();
   }
+});
+
+test('only commands that put a job in the background run in a subshell', () => {
+  expect(startsBackgroundJob('sleep 1 &')).toBe(true);
+  expect(startsBackgroundJob('insmod x.ko & echo $!')).toBe(true);
+  expect(startsBackgroundJob('a && b')).toBe(false);
+  expect(startsBackgroundJob('cmd 2>&1 >/dev/null')).toBe(false);
+  expect(startsBackgroundJob('cmd &>/dev/null <&3')).toBe(false);
 });
