@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedAssignment } from './assignments.js';
 import type { CriterionResult, SubmissionResult } from './results.js';
+import { escapeXml } from '../signals/xml.js';
 
 /** A fence longer than any backtick run in the text, so student-influenced text cannot close it. */
 function fenced(text: string): string {
@@ -18,10 +19,6 @@ function fenced(text: string): string {
 /** Inline Markdown: characters that would start markup are escaped. */
 function inline(text: string): string {
   return text.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
-}
-
-function html(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 const mark = (c: CriterionResult): string => (c.passed ? '✅' : '❌');
@@ -55,25 +52,25 @@ export function feedbackMarkdown(result: SubmissionResult, loaded: LoadedAssignm
 
 export async function feedbackHtml(result: SubmissionResult, loaded: LoadedAssignment, feedbackDir: string): Promise<string> {
   const { assignment } = loaded;
-  const body: string[] = [`<h1>${html(`${assignment.name}: ${assignment.title}`)}</h1>`, `<p>Feedback for <strong>${html(result.student)}</strong>.</p>`];
+  const body: string[] = [`<h1>${escapeXml(`${assignment.name}: ${assignment.title}`)}</h1>`, `<p>Feedback for <strong>${escapeXml(result.student)}</strong>.</p>`];
   body.push(`<p class="score">${result.status === 'error' ? 'Score: not graded' : `Score: ${result.score} / ${result.max}`}</p>`);
   const state = stateLine(result);
-  if (state) body.push(`<p class="stopped">${html(state)}</p>`);
-  if (!result.build.ok && result.build.errors) body.push('<h2>Build</h2>', '<p>The module did not compile. The compiler said:</p>', `<pre>${html(result.build.errors)}</pre>`);
+  if (state) body.push(`<p class="stopped">${escapeXml(state)}</p>`);
+  if (!result.build.ok && result.build.errors) body.push('<h2>Build</h2>', '<p>The module did not compile. The compiler said:</p>', `<pre>${escapeXml(result.build.errors)}</pre>`);
   if (result.criteria.length) {
     body.push('<h2>Criteria</h2>', '<table><tr><th></th><th>Criterion</th><th>Points</th></tr>');
-    for (const c of result.criteria) body.push(`<tr><td>${mark(c)}</td><td>${html(c.name)}</td><td>${c.earned} / ${c.points}</td></tr>`);
+    for (const c of result.criteria) body.push(`<tr><td>${mark(c)}</td><td>${escapeXml(c.name)}</td><td>${c.earned} / ${c.points}</td></tr>`);
     body.push('</table>');
     for (const c of result.criteria) {
-      body.push(`<h3>${mark(c)} ${html(c.name)} (${c.earned} / ${c.points})</h3>`, '<dl>', `<dt>Expected</dt><dd>${html(c.expected)}</dd>`, `<dt>Observed</dt><dd>${html(c.observed)}</dd>`, '</dl>');
-      if (c.note) body.push(`<pre>${html(c.note)}</pre>`);
+      body.push(`<h3>${mark(c)} ${escapeXml(c.name)} (${c.earned} / ${c.points})</h3>`, '<dl>', `<dt>Expected</dt><dd>${escapeXml(c.expected)}</dd>`, `<dt>Observed</dt><dd>${escapeXml(c.observed)}</dd>`, '</dl>');
+      if (c.note) body.push(`<pre>${escapeXml(c.note)}</pre>`);
       // Our own SVG (svg.ts escapes every text it draws), inlined so the page stands alone.
-      for (const d of c.diagrams) body.push(`<figure>${await readFile(path.join(feedbackDir, result.student, d.file), 'utf8')}<figcaption>${html(d.title)}</figcaption></figure>`);
+      for (const d of c.diagrams) body.push(`<figure>${await readFile(path.join(feedbackDir, result.student, d.file), 'utf8')}<figcaption>${escapeXml(d.title)}</figcaption></figure>`);
     }
   }
-  body.push(`<footer>Graded ${html(result.gradedAt)} by pinrig. Timing is judged on the median over many periods (the emulated machine adds jitter to single intervals).</footer>`);
+  body.push(`<footer>Graded ${escapeXml(result.gradedAt)} by pinrig. Timing is judged on the median over many periods (the emulated machine adds jitter to single intervals).</footer>`);
   const style = 'body{font:14px sans-serif;max-width:1200px;margin:2em auto;color:#24292f}.score{font-size:1.4em;font-weight:bold}.stopped{background:#fff8c5;padding:.5em}pre{background:#f6f8fa;padding:.7em;overflow:auto}table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.3em .6em}dt{font-weight:bold}figure{margin:1em 0}svg{max-width:100%;height:auto}';
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${html(`${assignment.name}: ${result.student}`)}</title><style>${style}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`;
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(`${assignment.name}: ${result.student}`)}</title><style>${style}</style></head>\n<body>\n${body.join('\n')}\n</body></html>\n`;
 }
 
 export async function writeFeedback(result: SubmissionResult, loaded: LoadedAssignment, feedbackDir: string): Promise<{ markdown: string; html: string }> {

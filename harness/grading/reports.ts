@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SubmissionResult } from './results.js';
 import type { Assignment } from './rubric.js';
+import { escapeXml } from '../signals/xml.js';
 
 function csvCell(value: string | number): string {
   const text = String(value);
@@ -22,15 +23,6 @@ export function gradesCsv(results: readonly SubmissionResult[], assignment: Assi
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 
-/** XML 1.0 text: markup escaped, characters it cannot hold replaced. */
-function xml(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
@@ -40,16 +32,16 @@ export function junitXml(results: readonly SubmissionResult[], assignment: Assig
     const cases = assignment.criteria.map((c) => {
       const title = `${c.name} (${c.points} points)`;
       const done = r.criteria.find((x) => x.id === c.id);
-      const head = `    <testcase classname="${xml(name)}" name="${xml(title)}" time="${seconds(done?.ms ?? 0)}"`;
-      if (r.status === 'error') return `${head}>\n      <error message="${xml(r.error ?? 'harness error')}"/>\n    </testcase>`;
+      const head = `    <testcase classname="${escapeXml(name)}" name="${escapeXml(title)}" time="${seconds(done?.ms ?? 0)}"`;
+      if (r.status === 'error') return `${head}>\n      <error message="${escapeXml(r.error ?? 'harness error')}"/>\n    </testcase>`;
       if (done?.passed) return `${head}/>`;
       const body = [`expected: ${done?.expected ?? c.name}`, `observed: ${done?.observed ?? 'not checked'}`, ...(done?.note ? [done.note] : [])].join('\n');
-      return `${head}>\n      <failure message="${xml(done?.observed ?? 'not checked')}">${xml(body)}</failure>\n    </testcase>`;
+      return `${head}>\n      <failure message="${escapeXml(done?.observed ?? 'not checked')}">${escapeXml(body)}</failure>\n    </testcase>`;
     });
     const failures = r.status === 'error' ? 0 : assignment.criteria.length - r.criteria.filter((c) => c.passed).length;
     const errors = r.status === 'error' ? assignment.criteria.length : 0;
     return [
-      `  <testsuite name="${xml(name)}" tests="${assignment.criteria.length}" failures="${failures}" errors="${errors}" time="${seconds(r.timings.totalMs)}" timestamp="${xml(r.gradedAt)}">`,
+      `  <testsuite name="${escapeXml(name)}" tests="${assignment.criteria.length}" failures="${failures}" errors="${errors}" time="${seconds(r.timings.totalMs)}" timestamp="${escapeXml(r.gradedAt)}">`,
       `    <properties><property name="score" value="${r.score}"/><property name="max" value="${r.max}"/></properties>`,
       ...cases,
       '  </testsuite>',
@@ -58,7 +50,7 @@ export function junitXml(results: readonly SubmissionResult[], assignment: Assig
   const tests = results.length * assignment.criteria.length;
   const failures = results.filter((r) => r.status === 'graded').reduce((n, r) => n + r.criteria.filter((c) => !c.passed).length, 0);
   const errors = results.filter((r) => r.status === 'error').length * assignment.criteria.length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pinrig grade ${xml(assignment.name)}" tests="${tests}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pinrig grade ${escapeXml(assignment.name)}" tests="${tests}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export async function writeReports(results: readonly SubmissionResult[], assignment: Assignment<unknown>, outDir: string): Promise<{ csv: string; junit: string }> {

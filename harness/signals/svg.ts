@@ -7,6 +7,7 @@
  */
 import { InputError } from '../errors.js';
 import { formatTime, parseTime } from './units.js';
+import { escapeXml } from './xml.js';
 import { edgeIndexAt, type Channel, type Waveform } from './waveform.js';
 
 export interface Marker {
@@ -55,16 +56,6 @@ const STYLE = [
   '.marker-label{fill:#cf222e}',
 ].join('');
 
-/** Escapes markup and replaces characters XML 1.0 forbids (control characters, lone surrogates) by U+FFFD. */
-function escapeXml(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 /** One decimal is finer than any screen; fewer digits keep big diagrams small. */
 const px = (value: number): string => String(Math.round(value * 10) / 10);

@@ -17,6 +17,7 @@ import type { Capture } from '../signals/capture.js';
 import { makeWaveform } from '../signals/waveform.js';
 import { loadBoardProfile, resolvePin, type BoardProfile, type PinRef, type ProfilePin } from './board-profile.js';
 import { joinStreams } from './machine-stream.js';
+import { gpiochipBase } from './gpio-sysfs.js';
 import { QemuProcess } from './qemu-process.js';
 import type { Capabilities, Recording, Target } from './target.js';
 
@@ -162,10 +163,7 @@ export class QemuTarget implements Target {
 
   /** Legacy GPIO number = the chip's base (read from the guest's sysfs) + the line. */
   async sysfsNumber(ref: PinRef): Promise<number> {
-    this.sysfsBase ??= Number(
-      (await this.shell.check(`for c in /sys/class/gpio/gpiochip*; do [ "$(cat $c/label)" = '${this.profile.controller.chip}' ] && cat $c/base; done`)).trim(),
-    );
-    if (!Number.isInteger(this.sysfsBase)) throw new Error(`${this.name}: no gpiochip labelled ${this.profile.controller.chip} in /sys/class/gpio`);
+    this.sysfsBase ??= await gpiochipBase(this.shell, this.profile.controller.chip);
     return this.sysfsBase + this.pin(ref).line;
   }
 
