@@ -1,7 +1,7 @@
 import { test } from '@playwright/test';
 import { expect } from '../../fixtures/index.js';
 import type { Capture } from '../../harness/signals/capture.js';
-import { NANOSECONDS, type Waveform } from '../../harness/signals/waveform.js';
+import { makeWaveform, NANOSECONDS, type Waveform } from '../../harness/signals/waveform.js';
 import { kiloHertz, squareEdges, wave } from '../signals/waves.js';
 
 const US = 1000; // ticks at 1 GHz
@@ -226,4 +226,19 @@ test.describe('toMatchWaveform', () => {
     expect(shifted(3, 130)).not.toMatchWaveform(predicted, { tolerance: '50us' });
     expect(() => expect(capture()).not.toMatchWaveform(predicted)).toThrow('expected the waveforms to differ, but they match:\nGPIO17: 20 edges as expected (all on time)');
   });
+});
+
+test('toHavePulses judged on the median: one slow pulse passes, a wrong median fails with the spread', () => {
+  const widths = [100, 101, 99, 100, 122, 100, 98, 100, 101, 100]; // ms; one pulse 22% long
+  let t = 10;
+  const edges: number[] = [];
+  for (const w of widths) {
+    edges.push(t, t + w);
+    t += w + 100;
+  }
+  const waveform = makeWaveform(1000, t + 10, [{ name: 'GPIO17', initial: 0, edges }]);
+  expect(waveform).toHavePulses('GPIO17', { count: 10, width: '100ms', tolerance: '10%', judge: 'median' });
+  expect(() => expect(waveform).toHavePulses('GPIO17', { count: 10, width: '100ms', tolerance: '10%' })).toThrow(/pulse 5 \(high\) at 810ms is 122ms wide/);
+  expect(() => expect(waveform).toHavePulses('GPIO17', { width: '80ms', tolerance: '10%', judge: 'median' }))
+    .toThrow(/GPIO17: median 100ms, 98ms\.\.122ms over 10 high pulses; expected a median 80ms ±10% \(72ms\.\.88ms\)/);
 });
