@@ -6,15 +6,16 @@ test.beforeEach(({ target }) => {
 });
 
 test('the waveform the model predicts from the MMIO log matches QEMU\'s own output events', async ({ target, analyzer }) => {
-  const gpio = await target.sysfsNumber('GPIO24');
+  const out = target.role('prediction').name;
+  const gpio = await target.sysfsNumber(out);
   const pin = `/sys/class/gpio/gpio${gpio}`;
   // Direction first, then values: the order in which QEMU does raise output events.
   await target.shell.check(`echo ${gpio} > /sys/class/gpio/export; echo out > ${pin}/direction`);
   try {
-    const recording = await analyzer.record(['GPIO24'], 'prediction');
+    const recording = await analyzer.record([out], 'prediction');
     await target.shell.check(`for i in 1 2 3 4 5; do echo 1 > ${pin}/value; usleep 20000; echo 0 > ${pin}/value; usleep 20000; done`);
     const capture = await recording.stop();
-    expect(capture).toHaveEdgeCount('GPIO24', 10);
+    expect(capture).toHaveEdgeCount(out, 10);
     // QEMU stamps the MMIO trace itself; qtest events are stamped when the host reads them, a little later on a busy host.
     expect(capture.crossCheck!).toMatchWaveform(capture.waveform, { tolerance: '5ms' });
   } finally {
@@ -23,11 +24,13 @@ test('the waveform the model predicts from the MMIO log matches QEMU\'s own outp
 });
 
 test('gpioset drives a pin high where QEMU raises no output event, and the model still sees it', async ({ target, analyzer }) => {
-  const recording = await analyzer.record(['GPIO25'], 'gpioset-unseen-by-qtest');
+  test.skip(target.name !== 'qemu-raspi3b', 'a quirk of QEMU\'s BCM2835 model: its PL061 raises the event');
+  const pin = target.role('gpioset');
+  const recording = await analyzer.record([pin.name], 'gpioset-unseen-by-qtest');
   // libgpiod writes the level before the function (GPCLR/GPSET, then GPFSEL), so QEMU never sees a level change.
-  await target.shell.check('gpioset --mode=time --usec=30000 gpiochip0 25=1');
+  await target.shell.check(`gpioset --mode=time --usec=30000 ${target.profile.controller.chip} ${pin.line}=1`);
   const capture = await recording.stop();
-  expect(capture).toHavePulses('GPIO25', { level: 'high', count: 1, width: '30ms', tolerance: '30%' });
-  expect(capture.crossCheck!).toHaveEdgeCount('GPIO25', 0);
-  expect(capture.registerLog.map((e) => e.description)).toContainEqual(expect.stringMatching(/GPFSEL2 ← .*GPIO25 → output/));
+  expect(capture).toHavePulses(pin.name, { level: 'high', count: 1, width: '30ms', tolerance: '30%' });
+  expect(capture.crossCheck!).toHaveEdgeCount(pin.name, 0);
+  expect(capture.registerLog.map((e) => e.description)).toContainEqual(expect.stringMatching(new RegExp(`GPFSEL\\d ← .*${pin.name} → output`)));
 });

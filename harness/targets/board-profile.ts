@@ -62,6 +62,11 @@ const Profile = z.object({
   access: Access.optional(),
   /** For a KVM guest with GPIO passthrough: how to reach the host (a rehearsal uses its guest), and the devices. */
   passthrough: z.object({ host: Access.optional(), devices: z.array(z.string().min(1)).min(1) }).strict().optional(),
+  /**
+   * Pins by the part they play in the shared scenarios ('blink', 'input', ...), so one scenario runs on every board:
+   * role → pin ('GPIO17', 'pin 11').
+   */
+  roles: z.record(z.string().regex(/^[a-z][a-z-]*$/, 'roles are lower-case words'), z.string().min(1)).optional(),
   /** A profile that rehearses another on an emulated machine (e.g. orin-agx on qemu-virt). */
   rehearses: z.string().optional(),
 }).strict().refine((p) => Boolean(p.controller) !== Boolean(p.controllers), 'give either controller or controllers');
@@ -142,6 +147,13 @@ function checkPins(profile: BoardProfile, file: string): void {
     if (lines.has(key)) throw new InputError(file, `pins: line ${pin.line} of ${pin.controller ?? profile.controller.name} appears twice`);
     lines.add(key);
   }
+  for (const [role, ref] of Object.entries(profile.roles ?? {})) {
+    try {
+      resolvePin(profile, ref);
+    } catch (error) {
+      throw new InputError(file, `roles.${role}: ${(error as InputError).problem}`);
+    }
+  }
   for (const [channel, ref] of Object.entries(profile.analyzer?.channels ?? {})) {
     try {
       resolvePin(profile, ref);
@@ -163,6 +175,13 @@ export function resolvePin(profile: BoardProfile, ref: PinRef): ProfilePin {
     throw new InputError(`board ${profile.board}`, `no pin ${JSON.stringify(ref)} (pins are named like ${profile.pins.slice(0, 3).map((p) => p.name).join(', ')}, or 'pin N' for header pin N)`);
   }
   return pin;
+}
+
+/** The pin that plays a role in the shared scenarios; a board without it says which role to add. */
+export function rolePin(profile: BoardProfile, role: string): ProfilePin {
+  const ref = profile.roles?.[role];
+  if (ref === undefined) throw new InputError(`board ${profile.board}`, `no pin for the role ${JSON.stringify(role)}: add roles.${role} to the profile`);
+  return resolvePin(profile, ref);
 }
 
 /** The controller a pin belongs to. */

@@ -11,7 +11,7 @@ import { SshLink, type SshOptions } from '../links/ssh.js';
 import { SshShell } from '../links/ssh-shell.js';
 import { modelFor } from '../models/index.js';
 import type { RegisterModel } from '../models/types.js';
-import { controllerOf, resolvePin, type BoardProfile, type PinRef, type ProfilePin, type SshAccess } from './board-profile.js';
+import { controllerOf, resolvePin, rolePin, type BoardProfile, type PinRef, type ProfilePin, type SshAccess } from './board-profile.js';
 import { gpiochipBase } from './gpio-sysfs.js';
 import type { Capabilities, Recording, Target, TargetShell } from './target.js';
 import type { PassthroughHost } from './passthrough.js';
@@ -94,6 +94,10 @@ export class BoardTarget implements Target {
 
   pin(ref: PinRef): ProfilePin {
     return resolvePin(this.profile, ref);
+  }
+
+  role(role: string): ProfilePin {
+    return rolePin(this.profile, role);
   }
 
   async sysfsNumber(ref: PinRef): Promise<number> {

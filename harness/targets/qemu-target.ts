@@ -15,7 +15,7 @@ import { MmioTrace } from '../instruments/mmio-trace.js';
 import { VirtualAnalyzer } from '../instruments/virtual-analyzer.js';
 import type { Capture } from '../signals/capture.js';
 import { makeWaveform } from '../signals/waveform.js';
-import { loadBoardProfile, resolvePin, type BoardProfile, type PinRef, type ProfilePin } from './board-profile.js';
+import { loadBoardProfile, resolvePin, rolePin, type BoardProfile, type PinRef, type ProfilePin } from './board-profile.js';
 import { joinStreams } from './machine-stream.js';
 import { gpiochipBase } from './gpio-sysfs.js';
 import { QemuProcess } from './qemu-process.js';
@@ -159,6 +159,10 @@ export class QemuTarget implements Target {
 
   pin(ref: PinRef): ProfilePin {
     return resolvePin(this.profile, ref);
+  }
+
+  role(role: string): ProfilePin {
+    return rolePin(this.profile, role);
   }
 
   /** Legacy GPIO number = the chip's base (read from the guest's sysfs) + the line. */

@@ -46,6 +46,8 @@ export interface Target {
   /** The register model, kept in step with the machine where the target observes registers. */
   readonly model: RegisterModel;
   pin(ref: PinRef): ProfilePin;
+  /** The pin that plays a role in the shared scenarios ('blink', 'input', ...), from the board profile. */
+  role(role: string): ProfilePin;
   /** The guest's legacy (sysfs) GPIO number of a pin. */
   sysfsNumber(ref: PinRef): Promise<number>;
   /** Drives an input pin from outside the guest. */

@@ -23,16 +23,17 @@ async function driveEdges(target: Target, pin: string, count: number, spacingMs:
 }
 
 test('the host drives 20 rising edges 10 ms apart and the guest counts 20 with gpiomon', async ({ target, analyzer }) => {
-  const line = target.pin('GPIO5').line;
-  await target.drive('GPIO5', 0);
+  const input = target.role('input');
+  const line = input.line;
+  await target.drive(input.name, 0);
   await test.step('gpiomon waits for 20 rising edges', async () => {
     await target.shell.check(`gpiomon --num-events=20 --rising-edge gpiochip0 ${line} > /tmp/events 2>&1 & echo $! > /tmp/gpiomon.pid`);
     await armed(target, line);
   });
-  const recording = await analyzer.record(['GPIO5'], 'driven-edges');
-  await test.step('host drives 20 edges', () => driveEdges(target, 'GPIO5', 20, 10));
+  const recording = await analyzer.record([input.name], 'driven-edges');
+  await test.step('host drives 20 edges', () => driveEdges(target, input.name, 20, 10));
   const capture = await recording.stop();
-  expect(capture).toHaveEdgeCount('GPIO5', 20, { direction: 'rising' });
+  expect(capture).toHaveEdgeCount(input.name, 20, { direction: 'rising' });
 
   const events = await test.step('gpiomon reported every edge and exited', async () => {
     await target.shell.check('i=0; while kill -0 $(cat /tmp/gpiomon.pid) 2>/dev/null && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done');
@@ -42,27 +43,36 @@ test('the host drives 20 rising edges 10 ms apart and the guest counts 20 with g
 });
 
 test('latency from a host edge to the guest\'s answer on another pin', async ({ target, analyzer }) => {
-  const input = target.pin('GPIO5').line;
-  const output = `/sys/class/gpio/gpio${await target.sysfsNumber('GPIO0')}`;
-  await target.drive('GPIO5', 0);
-  await target.shell.check(`echo ${await target.sysfsNumber('GPIO0')} > /sys/class/gpio/export; echo out > ${output}/direction`);
+  const [inputPin, answerPin] = [target.role('input'), target.role('answer')];
+  const input = inputPin.line;
+  const output = `/sys/class/gpio/gpio${await target.sysfsNumber(answerPin.name)}`;
+  await target.drive(inputPin.name, 0);
+  await target.shell.check(`echo ${await target.sysfsNumber(answerPin.name)} > /sys/class/gpio/export; echo out > ${output}/direction`);
   try {
-    // Each rising edge on GPIO5 is answered by a pulse on GPIO0: gpiomon waits for one edge, then the shell answers.
-    // (gpiomon buffers its output into a pipe, so it is run once per edge rather than read line by line.)
-    await target.shell.check(
-      `(i=0; while [ $i -lt 10 ]; do gpiomon -n 1 -r gpiochip0 ${input} > /dev/null && { echo 1 > ${output}/value; echo 0 > ${output}/value; }; i=$((i+1)); done) > /dev/null 2>&1 &`,
-    );
-    const recording = await analyzer.record(['GPIO5', 'GPIO0'], 'latency');
+    // Each rising edge on the input is answered by a pulse on the answer pin: gpiomon waits for one edge, then the
+    // shell answers (gpiomon buffers its output into a pipe, so it is run once per edge rather than read line by
+    // line). The loop runs until told to stop: arming gpiomon can report a stale edge at once, which then only adds an
+    // answer before the first driven edge instead of leaving the last one unanswered.
+    const answering = (await target.shell.check(
+      `rm -f /tmp/answer-stop; (while [ ! -e /tmp/answer-stop ]; do gpiomon -n 1 -r gpiochip0 ${input} > /dev/null && { echo 1 > ${output}/value; echo 0 > ${output}/value; }; done) > /dev/null 2>&1 & echo $!`,
+    )).trim();
+    const recording = await analyzer.record([inputPin.name, answerPin.name], 'latency');
     for (let i = 0; i < 10; i++) {
       await armed(target, input);
-      await driveEdges(target, 'GPIO5', 1, 40);
+      await driveEdges(target, inputPin.name, 1, 40);
     }
+    await target.shell.check('touch /tmp/answer-stop; usleep 100000'); // the last answer comes within the bound
     const capture = await recording.stop();
-    expect(capture).toHaveEdgeCount('GPIO0', 20);
-    expect(capture).toHaveLatency('GPIO5', 'GPIO0', { fromEdge: 'rising', toEdge: 'rising', max: '40ms' });
-    const measured = latency(capture.waveform, 'GPIO5', 'GPIO0', { fromEdge: 'rising', toEdge: 'rising' });
+    // One more edge, unrecorded, lets the loop's last gpiomon return and see the stop file.
+    await armed(target, input);
+    await driveEdges(target, inputPin.name, 1, 40);
+    await target.shell.check(`i=0; while kill -0 ${answering} 2>/dev/null && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done`);
+
+    expect(capture).toHaveLatency(inputPin.name, answerPin.name, { fromEdge: 'rising', toEdge: 'rising', max: '40ms' });
+    const measured = latency(capture.waveform, inputPin.name, answerPin.name, { fromEdge: 'rising', toEdge: 'rising' });
+    expect(measured.count).toBe(10);
     test.info().annotations.push({ type: 'latency', description: `median ${formatTime(measured.median)}, max ${formatTime(measured.max)} over ${measured.count} edges` });
   } finally {
-    await target.shell.check(`echo ${await target.sysfsNumber('GPIO0')} > /sys/class/gpio/unexport`);
+    await target.shell.check(`echo ${await target.sysfsNumber(answerPin.name)} > /sys/class/gpio/unexport`);
   }
 });

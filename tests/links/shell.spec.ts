@@ -14,6 +14,17 @@ async function ptyShell() {
   for (let i = 0; i < 100 && !existsSync(tty); i++) await new Promise((r) => setTimeout(r, 20));
   const serial = await SerialConsole.open(tty);
   const shell = new Shell(serial);
+  // A ^C that reaches the shell before it handles SIGINT would end it: wait until it prompts (its first prompt may
+  // have gone before the pty was opened, so ask with a newline until one comes).
+  for (let tries = 0; ; tries++) {
+    serial.write('\n');
+    try {
+      await shell.waitForText(/[#$] $/, 250);
+      break;
+    } catch (error) {
+      if (tries > 40) throw error;
+    }
+  }
   await shell.sync();
   return {
     shell, socat,
