@@ -66,7 +66,11 @@ const Profile = z.object({
    * Pins by the part they play in the shared scenarios ('blink', 'input', ...), so one scenario runs on every board:
    * role → pin ('GPIO17', 'pin 11').
    */
-  roles: z.record(z.string().regex(/^[a-z][a-z-]*$/, 'roles are lower-case words'), z.string().min(1)).optional(),
+  roles: z.record(z.string(), z.string().min(1)).optional().superRefine((roles, ctx) => {
+    for (const role of Object.keys(roles ?? {})) {
+      if (!/^[a-z][a-z-]*$/.test(role)) ctx.addIssue({ code: 'custom', path: [role], message: 'roles are lower-case words' });
+    }
+  }),
   /** A profile that rehearses another on an emulated machine (e.g. orin-agx on qemu-virt). */
   rehearses: z.string().optional(),
 }).strict().refine((p) => Boolean(p.controller) !== Boolean(p.controllers), 'give either controller or controllers');

@@ -1,11 +1,18 @@
 import { test, expect } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { controllerOf, loadBoardProfile, parseBoardProfile, resolvePin } from '../../harness/targets/board-profile.js';
+import { controllerOf, loadBoardProfile, parseBoardProfile, resolvePin, rolePin } from '../../harness/targets/board-profile.js';
 import { modelFor } from '../../harness/models/index.js';
 import type { Tegra234Gpio } from '../../harness/models/tegra234.js';
 
 const BOARDS = path.resolve(import.meta.dirname, '../../fixtures/boards');
+
+test('roles name the pins the shared scenarios use; a missing role says what to add', () => {
+  const virt = loadBoardProfile(path.join(BOARDS, 'qemu-virt.yaml'));
+  expect(rolePin(virt, 'blink').name).toBe('GPIO0');
+  expect(rolePin(loadBoardProfile(path.join(BOARDS, 'rpi3b.yaml')), 'blink').name).toBe('GPIO17');
+  expect(() => rolePin(virt, 'servo')).toThrow(/board qemu-virt: no pin for the role "servo": add roles\.servo to the profile/);
+});
 
 test('every shipped profile loads', () => {
   const files = readdirSync(BOARDS).filter((f) => f.endsWith('.yaml'));
@@ -54,5 +61,7 @@ test('invalid profiles name the file, the line, the field and what was expected'
   expect(bad(VALID + 'analyzer: { driver: fx2lafw, samplerate: 24MHz, channels: { D0: GPIO4 } }\n')).toThrow(/^lab\.yaml: analyzer\.channels\.D0: no pin "GPIO4"/);
   expect(bad(VALID.replace('controller: {', 'controllers: [{').replace('chip: pinctrl-bcm2835 }', 'chip: a }, { name: b, model: pl061, base: 0, chip: b }]'))).toThrow(/^lab\.yaml: pins\.0\.controller: GPIO17 must name its controller/);
   expect(bad(VALID.replace('pins:', 'pins: [\n'))).toThrow(/^lab\.yaml:\d+: not valid YAML/);
+  expect(bad(VALID + 'roles: { blink: GPIO4 }\n')).toThrow(/^lab\.yaml: roles\.blink: no pin "GPIO4"/);
+  expect(bad(VALID + 'roles: { Blink: GPIO17 }\n')).toThrow(/^lab\.yaml:6: roles\.Blink: roles are lower-case words$/);
   expect(() => loadBoardProfile('/nonexistent/board.yaml')).toThrow(/^\/nonexistent\/board\.yaml: cannot read the board profile/);
 });
