@@ -8,16 +8,17 @@ import { access, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import type { SubmissionResult } from './results.js';
 
-const GRADING_DIR = import.meta.dirname;
-const PACKAGE_JSON = path.resolve(GRADING_DIR, '../../package.json');
+const HARNESS_DIR = path.resolve(import.meta.dirname, '..');
+const PACKAGE_JSON = path.resolve(HARNESS_DIR, '../package.json');
 
 /** pinrig's version and a hash of the grading code: a fix to the grader regrades everyone. */
 export async function harnessVersion(): Promise<string> {
   const { version } = JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string };
   const hash = createHash('sha256');
-  for (const file of (await readdir(GRADING_DIR)).filter((f) => f.endsWith('.ts')).sort()) {
-    hash.update(`${file}\0`).update(await readFile(path.join(GRADING_DIR, file)));
-  }
+  // Every harness source counts: a verdict depends on the measurements, models, targets and links as much as on the
+  // grader itself, so a fix anywhere regrades everyone.
+  const files = (await readdir(HARNESS_DIR, { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
+  for (const file of files) hash.update(`${file}\0`).update(await readFile(path.join(HARNESS_DIR, file)));
   return `${version}+${hash.digest('hex').slice(0, 12)}`;
 }
 

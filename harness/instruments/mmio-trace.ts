@@ -33,6 +33,7 @@ export class MmioTrace {
   private readonly splitter: LineSplitter;
   private readonly buffer = Buffer.alloc(256 * 1024);
   private reading: Promise<void> | undefined;
+  private failure: Error | undefined;
 
   constructor(
     readonly file: string,
@@ -44,11 +45,18 @@ export class MmioTrace {
 
   /** Polls the file; QEMU writes it line-buffered, so a short interval sees writes within milliseconds. */
   start(intervalMs = 5): void {
-    this.timer ??= setInterval(() => void this.poll(), intervalMs);
+    this.timer ??= setInterval(() => {
+      // A failure (the file, or a write the model refuses) stops the polling and is raised by the next poll().
+      this.poll().catch((error: Error) => {
+        this.failure ??= error;
+        this.stop();
+      });
+    }, intervalMs);
   }
 
   /** Reads whatever has been appended since the last read. */
   poll(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     this.reading ??= this.readNew().finally(() => (this.reading = undefined));
     return this.reading;
   }

@@ -185,7 +185,7 @@ export class VirtualAnalyzer {
       if (!((write.value >>> bit) & 1) || pin >= this.model.pinCount) continue;
       if (this.model.direction(pin) === 'in') changes.push(...this.model.drive(pin, setOrClear as Level, write.t));
     }
-    const outputsOnly = { ...write, value: write.value & ~this.inputMask(bank) };
+    const outputsOnly = { ...write, value: (write.value & ~this.inputMask(bank)) >>> 0 };
     return outputsOnly.value ? [...changes, ...this.model.write(outputsOnly)] : changes;
   }
 

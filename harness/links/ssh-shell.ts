@@ -46,7 +46,12 @@ export class SshShell {
     stream.onClose(() => {
       if (this.shell === shell) this.shell = undefined;
     });
-    await shell.sync();
+    try {
+      await shell.sync();
+    } catch (error) {
+      await stream.close();
+      throw error;
+    }
     this.stream = stream;
     this.shell = shell;
     return shell;

@@ -135,8 +135,11 @@ export class BoardTarget implements Target {
   }
 
   async close(): Promise<void> {
-    await this.analyzer?.close?.();
-    await this.closeLink();
+    try {
+      await this.analyzer?.close?.();
+    } finally {
+      await this.closeLink();
+    }
   }
 }
 

@@ -27,11 +27,15 @@ export class QemuProcess {
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-8192);
     });
+    // 'close', not 'exit': it also comes when the spawn itself fails (which emits no 'exit'), and after stderr is read.
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      child.once('close', (code, signal) => {
         this.exit = { code, signal };
         resolve(this.exit);
       });
+    });
+    child.on('error', (error) => {
+      this.stderr += `\ncannot start ${binary}: ${error.message}`;
     });
   }
 
@@ -45,7 +49,6 @@ export class QemuProcess {
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...expanded], {
       stdio: [options.stdio ?? 'ignore', options.stdio ?? 'ignore', 'pipe'],
     });
-    child.on('error', () => {}); // reported through `exited` (spawn failure exits with code null)
     return new QemuProcess(binary, child, dir);
   }
 
