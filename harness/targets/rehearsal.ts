@@ -4,6 +4,7 @@
  * SSH is forwarded on 127.0.0.1 only.
  */
 import net from 'node:net';
+import { freeLoopbackPort } from '../links/free-port.js';
 import type { GuestImage } from '../guest/image.js';
 import type { BoardProfile } from './board-profile.js';
 import { SshLink, type SshOptions } from '../links/ssh.js';
@@ -80,16 +81,6 @@ async function stageHost(shell: SshShell, devices: readonly string[]): Promise<v
   await shell.check(lines.join(' && '));
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Waits until the guest's SSH server greets. The shell prompt comes first, and QEMU accepts on the forwarded port

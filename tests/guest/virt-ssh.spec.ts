@@ -12,6 +12,7 @@ import { test, expect } from '@playwright/test';
 import { execa } from 'execa';
 import { ensureGuestImage, type GuestImage } from '../../harness/guest/image.js';
 import { QemuProcess } from '../../harness/targets/qemu-process.js';
+import { freeLoopbackPort } from '../../harness/links/free-port.js';
 
 const HOST = '127.0.0.1';
 const BOOT_TIMEOUT_MS = 60_000;
@@ -27,15 +28,6 @@ function virtArgs(image: GuestImage, port: number): string[] {
   ];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * True when the forwarded port answers with an SSH banner. QEMU accepts on the host side before anything listens in
@@ -78,7 +70,7 @@ test('virt guest: SSH with the pinned host key reaches a shell that sees the PL0
 
   const image = await test.step('guest image', () => ensureGuestImage());
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'pinrig-virt-ssh-'));
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const started = performance.now();
   const qemu = QemuProcess.start('qemu-system-aarch64', virtArgs(image, port), { stdio: 'pipe' });
   try {

@@ -14,6 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { freeLoopbackPort } from '../../harness/links/free-port.js';
 
 export interface Dropbear {
   readonly host: string;
@@ -55,7 +56,7 @@ export async function startDropbear(): Promise<Dropbear> {
     const shadow = path.join(dir, 'shadow');
     const hash = (await execa('openssl', ['passwd', '-6', '-stdin'], { input: password })).stdout.trim();
     await writeFile(shadow, `root:${hash}:19000:0:99999:7:::\n`, { mode: 0o600 });
-    return await Server.start({ dir, home, shadow, password, port: await freePort(), ...keys });
+    return await Server.start({ dir, home, shadow, password, port: await freeLoopbackPort(), ...keys });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -188,15 +189,6 @@ async function makeKeys(dir: string) {
   return { hostKey, hostFingerprint, clientKeyPath, clientPublic };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once the port answers with an SSH banner; fails if the server exits or the bound passes. */
 async function waitForBanner(port: number, child: ChildProcess, log: () => string): Promise<void> {
