@@ -3,6 +3,8 @@
  * compiler's first errors picked out of it.
  */
 
+import type { Scrub } from './scrub.js';
+
 /** Keeps the first `headBytes` and the last `tailBytes` of a stream and counts what falls between. */
 export class BoundedOutput {
   private readonly head: Buffer[] = [];
@@ -46,14 +48,12 @@ const HOST_PATH = /(?<![\w.~/-])\/(?:work|root|home|tmp|var|srv|opt|mnt|media|ru
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
 /**
- * Rewrites build output for a student or teacher: each of `hostPaths` (longest first; the build folder as
- * `submission`), the sandbox's build folder as `submission/`, the headers as `kernel-headers/`, any other absolute
+ * Rewrites build output for a student or teacher: the host folders `scrubHostPaths` knows (the build folder as
+ * `submission`, the repository wherever it is cloned), the sandbox's build folder as `submission/`, the headers as `kernel-headers/`, any other absolute
  * path under a host folder as `<host path>`.
  */
-export function sanitize(text: string, hostPaths: ReadonlyMap<string, string>): string {
-  let clean = text.replace(CONTROLS, '');
-  for (const [from, to] of [...hostPaths].sort((a, b) => b[0].length - a[0].length)) clean = clean.split(from).join(to);
-  return clean
+export function sanitize(text: string, scrubHostPaths: Scrub): string {
+  return scrubHostPaths(text.replace(CONTROLS, ''))
     .replace(SANDBOX_BUILD_PATH, 'submission')
     .replace(HEADERS_PATH, 'kernel-headers')
     .replace(HOST_PATH, '<host path>');

@@ -10,6 +10,7 @@ import { firstErrors, sanitize, SANDBOX_BUILD_DIR } from './kbuild-output.js';
 import { runInBuildSandbox } from './kbuild-sandbox.js';
 import { copySources, kbuildText } from './kbuild-sources.js';
 import { ensureBuildToolchain, type KernelHeaders } from './kernel-headers.js';
+import { hostPathScrubber } from './scrub.js';
 
 export interface ModuleBuild {
   readonly ok: boolean;
@@ -47,12 +48,12 @@ export async function buildModule(submissionDir: string, options: BuildOptions):
   const started = performance.now();
   await mkdir(options.workDir, { recursive: true });
   const buildDir = await mkdtemp(path.join(options.workDir, `${name}-`));
-  const hostPaths = new Map([
-    [path.resolve(options.workDir), '<host path>'],
-    [path.resolve(submissionDir), 'submission'],
-    [buildDir, 'submission'],
-    [headers.srcDir, 'kernel-headers'],
-  ]);
+  const hostPaths = hostPathScrubber({
+    [path.resolve(options.workDir)]: '<host path>',
+    [path.resolve(submissionDir)]: 'submission',
+    [buildDir]: 'submission',
+    [headers.srcDir]: 'kernel-headers',
+  });
   const finish = (ok: boolean, errors: string, log: string): ModuleBuild => ({
     ok,
     ...(ok ? { module: path.join(buildDir, `${name}.ko`) } : {}),
