@@ -3,7 +3,7 @@
  * installed) into .cache/kernel-headers/<release>/, and the host tools the build runs (cross gcc, the host kbuild of the
  * headers' upstream version, make, bubblewrap). Everything is derived from the packages' own metadata, not hard-coded.
  */
-import { access, mkdir, mkdtemp, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { downloadPackages, extractFiles, resolvePackages, type DebianPackage, type Kernel, type Progress } from '../guest/packages.js';
@@ -55,28 +55,6 @@ function parseDepends(depends: string): HeadersDepends {
 }
 
 /**
- * apt-get download of an `Architecture: all` package (the common headers). downloadPackages asks for `name:arm64`,
- * which apt does not resolve for arch-all packages.
- */
-async function downloadArchAll(pkg: DebianPackage, progress: Progress): Promise<string> {
-  const file = path.join(DEB_CACHE, `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_all.deb`);
-  if (await access(file).then(() => true, () => false)) return file;
-  progress(`downloading ${pkg.name} ${pkg.version}`);
-  await mkdir(DEB_CACHE, { recursive: true });
-  const partial = await mkdtemp(path.join(DEB_CACHE, '.partial-'));
-  try {
-    const result = await execa('apt-get', ['download', `${pkg.name}=${pkg.version}`], { cwd: partial, reject: false, timeout: TIMEOUT_MS });
-    if (result.exitCode !== 0) {
-      throw new Error(`apt-get download ${pkg.name}=${pkg.version} failed (stale package lists? run \`apt-get update\` as root):\n${result.stderr || result.message}`);
-    }
-    await rename(path.join(partial, path.basename(file)), file);
-  } finally {
-    await rm(partial, { recursive: true, force: true });
-  }
-  return file;
-}
-
-/**
  * The two fixes that make the unpacked tree work where it is not installed (kernel-modules.md): the arm64 Makefile
  * includes the common Makefile by absolute /usr/src path (made relative to itself, so the tree works both on the host
  * and mounted at /usr/src in the sandbox), and `scripts`/`tools` link into a packaged kbuild that is not unpacked
@@ -117,7 +95,8 @@ async function unpackHeaders(kernel: Kernel, dir: string, progress: Progress): P
   const arm64Deb = (await downloadPackages([arm64], DEB_CACHE, progress)).get(arm64.name)!;
   const control = await execa('dpkg-deb', ['--field', arm64Deb, 'Depends'], { timeout: TIMEOUT_MS });
   const depends = parseDepends(control.stdout);
-  const commonDeb = await downloadArchAll(depends.common, progress);
+  const common: DebianPackage = { ...depends.common, architecture: 'all' };
+  const commonDeb = (await downloadPackages([common], DEB_CACHE, progress)).get(common.name)!;
 
   progress(`unpacking ${arm64.name} and ${depends.common.name} into ${dir}`);
   await mkdir(path.dirname(dir), { recursive: true });

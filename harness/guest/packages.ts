@@ -13,6 +13,8 @@ export interface DebianPackage {
   readonly name: string;
   /** The exact version apt would install (the candidate), epoch included. */
   readonly version: string;
+  /** `all` for a package built once for every architecture (such as the common kernel headers); arm64 by default. */
+  readonly architecture?: typeof ARCH | 'all';
 }
 
 export type Progress = (message: string) => void;
@@ -104,7 +106,11 @@ export async function resolvePackages(
 }
 
 /** apt-get download's own file name: the epoch's colon is URI-escaped. */
-const debFileName = (pkg: DebianPackage): string => `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_${ARCH}.deb`;
+const debFileName = (pkg: DebianPackage): string => `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_${pkg.architecture ?? ARCH}.deb`;
+
+/** What apt-get download is asked for: `name:arm64=version`, or `name=version` (apt does not resolve `:arm64` for arch-all). */
+const downloadSpec = (pkg: DebianPackage): string =>
+  pkg.architecture === 'all' ? `${pkg.name}=${pkg.version}` : `${pkg.name}:${ARCH}=${pkg.version}`;
 
 const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
 
@@ -126,14 +132,14 @@ export async function downloadPackages(
   progress(`downloading ${missing.map((p) => `${p.name} ${p.version}`).join(', ')}`);
   const partial = await mkdtemp(path.join(cacheDir, '.partial-'));
   try {
-    const result = await run('apt-get', ['download', ...missing.map((p) => `${p.name}:${ARCH}=${p.version}`)], partial);
+    const result = await run('apt-get', ['download', ...missing.map(downloadSpec)], partial);
     if (result.exitCode !== 0) {
       const errors = result.stderr.split('\n').filter((l) => l.startsWith('E:')).join('\n') || result.stderr;
       throw new Error(`apt-get download failed (stale arm64 package lists? run \`apt-get update\` as root):\n${errors}`);
     }
     const downloaded = await readdir(partial);
     for (const p of missing) {
-      const file = downloaded.find((f) => f.startsWith(`${p.name}_`));
+      const file = downloaded.find((f) => f.startsWith(`${p.name}_`) && f.endsWith(`_${p.architecture ?? ARCH}.deb`));
       if (!file) throw new Error(`apt-get download reported success but left no .deb for ${p.name} in ${partial}`);
       await rename(path.join(partial, file), debs.get(p.name)!);
     }
