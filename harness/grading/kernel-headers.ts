@@ -30,7 +30,6 @@ export interface ToolchainOptions {
 }
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const DEB_CACHE = path.join(REPO_ROOT, '.cache', 'debs');
 const HEADERS_CACHE = path.join(REPO_ROOT, '.cache', 'kernel-headers');
 /** Written last into an unpacked tree: its presence means the tree is complete and fixed. */
 const MANIFEST = 'headers.json';
@@ -92,11 +91,11 @@ async function readManifest(dir: string): Promise<Manifest | undefined> {
 /** Downloads both headers packages and unpacks usr/src of each into `dir`, through a scratch folder beside it. */
 async function unpackHeaders(kernel: Kernel, dir: string, progress: Progress): Promise<Manifest> {
   const arm64 = { name: `linux-headers-${kernel.release}`, version: kernel.package.version };
-  const arm64Deb = (await downloadPackages([arm64], DEB_CACHE, progress)).get(arm64.name)!;
+  const arm64Deb = (await downloadPackages([arm64], progress)).get(arm64.name)!;
   const control = await execa('dpkg-deb', ['--field', arm64Deb, 'Depends'], { timeout: TIMEOUT_MS });
   const depends = parseDepends(control.stdout);
   const common: DebianPackage = { ...depends.common, architecture: 'all' };
-  const commonDeb = (await downloadPackages([common], DEB_CACHE, progress)).get(common.name)!;
+  const commonDeb = (await downloadPackages([common], progress)).get(common.name)!;
 
   progress(`unpacking ${arm64.name} and ${depends.common.name} into ${dir}`);
   await mkdir(path.dirname(dir), { recursive: true });

@@ -56,7 +56,6 @@ export interface GuestImageOptions {
 }
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const DEB_CACHE = path.join(REPO_ROOT, '.cache', 'debs');
 const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'guest');
 const FILES = {
   kernel: 'vmlinuz',
@@ -154,7 +153,7 @@ async function build(dir: string, key: string, kernel: Kernel, packages: readonl
     await Promise.all([staged, keysDir].map((folder) => mkdir(folder)));
     const keys = await makeGuestKeys(keysDir, path.join(staged, FILES.sshPrivateKey), progress);
 
-    const debs = await downloadPackages([kernel.package, ...packages], DEB_CACHE, progress);
+    const debs = await downloadPackages([kernel.package, ...packages], progress);
     const kernelDeb = debs.get(kernel.package.name)!;
     progress(`extracting ${kernel.package.name} and ${INITRAMFS_PACKAGES.length} packages`);
     const fromKernel = kernelFiles(kernel.release);

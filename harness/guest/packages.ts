@@ -7,6 +7,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 
 const ARCH = 'arm64';
+/** Downloaded .deb files, shared by the guest image and the kernel headers. */
+const DEB_CACHE = path.resolve(import.meta.dirname, '../..', '.cache', 'debs');
 const KERNEL_META = 'linux-image-arm64';
 
 export interface DebianPackage {
@@ -115,22 +117,21 @@ const downloadSpec = (pkg: DebianPackage): string =>
 const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
 
 /**
- * Downloads the packages missing from `cacheDir` and returns the path of each package's .deb, by name.
+ * Downloads the packages missing from the .deb cache (.cache/debs) and returns the path of each package's .deb, by name.
  * apt-get download checks each file against the signed lists; a file lands in the cache only once complete.
  */
 export async function downloadPackages(
   packages: readonly DebianPackage[],
-  cacheDir: string,
   progress: Progress,
 ): Promise<Map<string, string>> {
-  await mkdir(cacheDir, { recursive: true });
-  const debs = new Map(packages.map((p) => [p.name, path.join(cacheDir, debFileName(p))]));
+  await mkdir(DEB_CACHE, { recursive: true });
+  const debs = new Map(packages.map((p) => [p.name, path.join(DEB_CACHE, debFileName(p))]));
   const missing: DebianPackage[] = [];
   for (const p of packages) if (!(await exists(debs.get(p.name)!))) missing.push(p);
   if (missing.length === 0) return debs;
 
   progress(`downloading ${missing.map((p) => `${p.name} ${p.version}`).join(', ')}`);
-  const partial = await mkdtemp(path.join(cacheDir, '.partial-'));
+  const partial = await mkdtemp(path.join(DEB_CACHE, '.partial-'));
   try {
     const result = await run('apt-get', ['download', ...missing.map(downloadSpec)], partial);
     if (result.exitCode !== 0) {

@@ -98,7 +98,7 @@ test('a minimal module builds against the guest kernel: its vermagic is that of 
   test.info().annotations.push({ type: 'build', description: `${result.ms.toFixed(0)} ms` });
 
   const kernelPackage = { name: `linux-image-${image.kernelRelease}`, version: image.packages[`linux-image-${image.kernelRelease}`]! };
-  const deb = (await downloadPackages([kernelPackage], path.join(REPO_ROOT, '.cache', 'debs'), () => {})).get(kernelPackage.name)!;
+  const deb = (await downloadPackages([kernelPackage], () => {})).get(kernelPackage.name)!;
   const guestModules = path.join(root, 'guest-modules');
   const gpioDrivers = `lib/modules/${image.kernelRelease}/kernel/drivers/gpio`;
   await extractFiles(deb, guestModules, [`${gpioDrivers}/gpio-*.ko`]);
