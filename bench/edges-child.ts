@@ -7,6 +7,7 @@
  * Prints one JSON line: { seconds, cpuSeconds (all threads), maxRssMB, samples, edges }.
  */
 import { readSr, writeSr } from '../harness/files/sr.js';
+import { random } from '../tests/support/random.js';
 import { makeWaveform, type Channel, type Waveform } from '../harness/signals/waveform.js';
 
 const SAMPLES = 100_000_000;
@@ -14,17 +15,6 @@ const RATE = 24_000_000;
 const SPARSE_CHANNELS = 7;
 /** About 376k edges over the sparse channels, as in the capture sigrok.md measured. */
 const MEAN_GAP = Math.round((SAMPLES * SPARSE_CHANNELS) / 376_000);
-
-/** A fixed pseudo-random sequence (mulberry32), so every run builds the same file. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function sparseChannel(index: number): Channel {
   const next = random(index + 1);

@@ -5,8 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readCapture } from '../../harness/files/capture.js';
 import { periods } from '../../harness/signals/measure.js';
+import { CAPTURES } from '../files/support.js';
 
-const CAPTURES = path.resolve(import.meta.dirname, '../../../shared/captures');
 const PWM = path.join(CAPTURES, 'pwm_alsa_test_pwmtest_snippet.sr');
 
 function pinrig(...args: string[]) {

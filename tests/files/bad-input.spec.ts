@@ -7,7 +7,8 @@ import { expect, test } from '@playwright/test';
 import { readCapture } from '../../harness/files/capture.js';
 import { readSr, writeSr } from '../../harness/files/sr.js';
 import { readVcd } from '../../harness/files/vcd.js';
-import { metadataText, random, randomWaveform, writeZip, type Member } from './support.js';
+import { random } from '../support/random.js';
+import { metadataText, randomWaveform, writeZip, type Member } from './support.js';
 
 /** Rejects with an InputError whose `where` and `problem` contain these. */
 async function expectInputError(promise: Promise<unknown>, where: string, problem: string): Promise<void> {

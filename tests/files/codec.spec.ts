@@ -9,7 +9,8 @@ import { retime } from '../../harness/signals/retime.js';
 import { SampleRenderer } from '../../harness/signals/sample-render.js';
 import { formatSamplerate, formatSrMetadata, parseSamplerate, parseSrMetadata, srChunkNames } from '../../harness/signals/srzip.js';
 import { makeWaveform } from '../../harness/signals/waveform.js';
-import { expectSameWaveform, random, randomWaveform } from './support.js';
+import { random } from '../support/random.js';
+import { expectSameWaveform, randomWaveform } from './support.js';
 
 /** The obvious decoder: every sample, every bit. */
 function plainScan(bytes: Uint8Array, unitsize: number, bits: readonly number[]) {

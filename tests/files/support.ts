@@ -3,6 +3,7 @@
  * sequence, zips built member by member (for damaged files), and a waveform comparison that names the channel.
  */
 import { createWriteStream } from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { expect } from '@playwright/test';
 import { execa } from 'execa';
@@ -10,9 +11,11 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { retime } from '../../harness/signals/retime.js';
 import { parseVcd } from '../../harness/signals/vcd.js';
+import { random } from '../support/random.js';
 import { makeWaveform, type Channel, type Level, type Waveform } from '../../harness/signals/waveform.js';
 
-export const CAPTURES = '/work/shared/captures';
+/** Real captures from real analyzers, beside the repository where this machine has them (CI does). */
+export const CAPTURES = path.resolve(import.meta.dirname, '../../../shared/captures');
 
 /**
  * What sigrok-cli reads, as a waveform at `rate`: its VCD output parsed with pinrig's reader, its timescale
@@ -49,17 +52,6 @@ export function expectSameWaveform(actual: Waveform, expected: Waveform): void {
     expect(got.initial, `channel ${want.name}: initial level`).toBe(want.initial);
     expect(Array.from(got.edges), `channel ${want.name}: edges`).toEqual(Array.from(want.edges));
   });
-}
-
-/** A fixed pseudo-random sequence (mulberry32): the same waveform on every run. */
-export function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** Channels D0.. with edges a random 1 to 2*meanGap ticks apart, some starting high. */

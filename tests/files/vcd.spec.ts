@@ -11,7 +11,8 @@ import { readVcd, writeVcd } from '../../harness/files/vcd.js';
 import { retime } from '../../harness/signals/retime.js';
 import { parseVcd, VcdReader } from '../../harness/signals/vcd.js';
 import { makeWaveform } from '../../harness/signals/waveform.js';
-import { expectSameWaveform, random, randomWaveform, sigrokWaveform } from './support.js';
+import { random } from '../support/random.js';
+import { expectSameWaveform, randomWaveform, sigrokWaveform } from './support.js';
 
 test.describe('pinrig writes, sigrok-cli, GTKWave and pinrig read', () => {
   // The timescale is the coarsest one at which every edge is a whole number of ticks, never coarser than a sample,
