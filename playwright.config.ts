@@ -21,6 +21,13 @@ export default defineConfig<object, { targetName: TargetName }>({
       use: { targetName: 'qemu-raspi3b' satisfies TargetName },
     },
     {
+      name: 'qemu-raspi4b',
+      testDir: 'scenarios',
+      testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
+      timeout: 60_000,
+      use: { targetName: 'qemu-raspi4b' satisfies TargetName },
+    },
+    {
       // The interrupt-capable emulated target: the same scenarios, with the pins its profile gives each role.
       name: 'qemu-virt',
       testDir: 'scenarios',

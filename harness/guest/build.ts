@@ -1,9 +1,10 @@
 /**
- * Builds (or finds) the guest image: `npx tsx harness/guest/build.ts [--out DIR]`.
+ * Builds (or finds) the guest image and the QEMU plugin: `npx tsx harness/guest/build.ts [--out DIR]`.
  * Progress goes to stderr; the image's description (paths, kernel release, package versions) to stdout as JSON.
  */
 import { parseArgs } from 'node:util';
 import { ensureGuestImage } from './image.js';
+import { ensureGpioStoresPlugin } from './qemu-plugin.js';
 
 const USAGE = 'usage: tsx harness/guest/build.ts [--out DIR]   (default DIR: .cache/guest/<key>)';
 
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
     throw new Error(`${(error as Error).message}\n${USAGE}`);
   }
   const image = await ensureGuestImage(out === undefined ? {} : { dir: out });
-  process.stdout.write(`${JSON.stringify(image, null, 2)}\n`);
+  const plugin = await ensureGpioStoresPlugin();
+  process.stdout.write(`${JSON.stringify({ ...image, plugin }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -16,12 +16,23 @@ export interface GuestPackage {
 export const GUEST_PROMPT = 'pinrig# ';
 
 /** Files taken from the kernel package, next to (not inside) the initramfs. */
-export function kernelFiles(release: string): { kernel: string; raspi3bDtb: string } {
+export function kernelFiles(release: string): { kernel: string; raspi3bDtb: string; raspi4bDtb: string } {
   return {
     kernel: `boot/vmlinuz-${release}`,
     raspi3bDtb: `usr/lib/linux-image-${release}/broadcom/bcm2837-rpi-3-b.dtb`,
+    raspi4bDtb: `usr/lib/linux-image-${release}/broadcom/bcm2711-rpi-4-b.dtb`,
   };
 }
+
+/**
+ * Nodes of Debian's bcm2711-rpi-4-b.dtb disabled for QEMU's raspi4b (qemu.md): QEMU leaves these blocks unmapped, and
+ * the kernel panics probing them (the clock block in clk_disable_unused); the Bluetooth serdev would take the PL011
+ * that carries the console.
+ */
+export const RASPI4B_DISABLED_NODES = [
+  '/soc/interrupt-controller@7ef00100', '/soc/i2c@7ef04500', '/soc/i2c@7ef09500', '/soc/hdmi@7ef00700',
+  '/soc/hdmi@7ef05700', '/soc/clock@7ef00000', '/soc/serial@7e201000/bluetooth',
+] as const;
 
 /**
  * The packages whose files go into the initramfs; add one here to put it into the guest. Libraries are listed by the

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import {
   GUEST_MODULES, GUEST_PROMPT, GUEST_USER, INITRAMFS_PACKAGES, initramfsBuilt, initramfsSkeleton, kernelFiles,
+  RASPI4B_DISABLED_NODES,
 } from './contents.js';
+import { execa } from 'execa';
 import { entriesFromTree, writeInitramfs, type InitramfsEntry } from './initramfs.js';
 import { extractModules } from './modules.js';
 import { downloadPackages, extractFiles, resolvePackages, type DebianPackage, type Kernel, type Progress } from './packages.js';
@@ -35,6 +37,8 @@ export interface GuestImage {
   readonly kernel: string;
   /** Device tree for QEMU -M raspi3b (-dtb); the virt machine makes its own. */
   readonly raspi3bDtb: string;
+  /** Device tree for QEMU -M raspi4b: Debian's, with the blocks QEMU lacks disabled. */
+  readonly raspi4bDtb: string;
   /** gzip'd newc initramfs (QEMU -initrd); boot it with rdinit=/init. */
   readonly initrd: string;
   /** What `uname -r` prints in the guest, e.g. 6.1.0-56-arm64; also the name under /lib/modules. */
@@ -60,6 +64,7 @@ const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'guest');
 const FILES = {
   kernel: 'vmlinuz',
   raspi3bDtb: 'bcm2837-rpi-3-b.dtb',
+  raspi4bDtb: 'bcm2711-rpi-4-b.dtb',
   initrd: 'initramfs.cpio.gz',
   sshPrivateKey: 'client_ed25519',
 } as const;
@@ -82,6 +87,7 @@ function imageKey(kernel: Kernel, packages: readonly DebianPackage[]): string {
     contents: INITRAMFS_PACKAGES,
     modules: GUEST_MODULES,
     kernelFiles: kernelFiles(kernel.release),
+    raspi4bDisabled: RASPI4B_DISABLED_NODES,
     skeleton: initramfsSkeleton(),
     // The layout of what the build makes, without the keys it makes afresh.
     built: initramfsBuilt({ hostKey: Buffer.alloc(0), clientPublicKey: '' }, []),
@@ -96,6 +102,7 @@ function describe(dir: string, kernel: Kernel, packages: readonly DebianPackage[
     key: manifest.key,
     kernel: path.join(dir, FILES.kernel),
     raspi3bDtb: path.join(dir, FILES.raspi3bDtb),
+    raspi4bDtb: path.join(dir, FILES.raspi4bDtb),
     initrd: path.join(dir, FILES.initrd),
     kernelRelease: kernel.release,
     packages: Object.fromEntries([kernel.package, ...packages].map((p) => [p.name, p.version])),
@@ -141,6 +148,14 @@ async function publish(staged: string, dir: string, key: string): Promise<void> 
   for (const name of [...names, MANIFEST]) await rename(path.join(staged, name), path.join(dir, name));
 }
 
+/** Sets status = "disabled" on device tree nodes (fdtput, from device-tree-compiler). */
+async function disableNodes(dtb: string, nodes: readonly string[]): Promise<void> {
+  for (const node of nodes) {
+    const result = await execa('fdtput', ['-t', 's', dtb, node, 'status', 'disabled'], { reject: false, timeout: 30_000 });
+    if (result.exitCode !== 0) throw new Error(`${path.basename(dtb)}: cannot disable ${node} with fdtput (install device-tree-compiler): ${result.stderr || result.message}`);
+  }
+}
+
 /** Builds in a scratch folder next to the target and publishes the result whole, so a crash never leaves a half image. */
 async function build(dir: string, key: string, kernel: Kernel, packages: readonly DebianPackage[], progress: Progress): Promise<void> {
   await mkdir(path.dirname(dir), { recursive: true });
@@ -157,9 +172,11 @@ async function build(dir: string, key: string, kernel: Kernel, packages: readonl
     const kernelDeb = debs.get(kernel.package.name)!;
     progress(`extracting ${kernel.package.name} and ${INITRAMFS_PACKAGES.length} packages`);
     const fromKernel = kernelFiles(kernel.release);
-    await extractFiles(kernelDeb, kernelDir, [fromKernel.kernel, fromKernel.raspi3bDtb]);
+    await extractFiles(kernelDeb, kernelDir, [fromKernel.kernel, fromKernel.raspi3bDtb, fromKernel.raspi4bDtb]);
     await rename(path.join(kernelDir, fromKernel.kernel), path.join(staged, FILES.kernel));
     await rename(path.join(kernelDir, fromKernel.raspi3bDtb), path.join(staged, FILES.raspi3bDtb));
+    await rename(path.join(kernelDir, fromKernel.raspi4bDtb), path.join(staged, FILES.raspi4bDtb));
+    await disableNodes(path.join(staged, FILES.raspi4bDtb), RASPI4B_DISABLED_NODES);
     const modules = await extractModules(kernelDeb, kernel.release, GUEST_MODULES.map((m) => m.name), kernelDir);
     progress(`kernel modules in load order: ${modules.map((m) => m.name).join(', ')}`);
     const moduleFiles = await Promise.all(modules.map(async (m): Promise<InitramfsEntry> => (

@@ -88,6 +88,22 @@ export class Bcm2835Gpio extends Controller {
     return `GPIO${pin}`;
   }
 
+  /** The address of a register by its datasheet name: GPFSEL0..5 and the banked ones (GPSET0, GPLEV1, ...). */
+  address(name: string): number {
+    const fsel = /^GPFSEL([0-5])$/.exec(name);
+    if (fsel) return this.base + 4 * Number(fsel[1]);
+    const banked = /^([A-Z]+)([01])$/.exec(name);
+    const offset = banked && BANKED.find(([kind]) => kind === banked[1])?.[1];
+    if (offset === undefined || offset === null) throw new Error(`${this.name} has no register ${JSON.stringify(name)}`);
+    return this.base + offset + 4 * Number(banked![2]);
+  }
+
+  /** The GPSET or GPCLR write that sets or clears one pin's latch (on QEMU's BCM2835, how the host drives an input). */
+  latchWrite(pin: number, level: Level): { addr: number; value: number } {
+    this.checkPin(pin);
+    return { addr: this.address(`${level ? 'GPSET' : 'GPCLR'}${pin >> 5}`), value: (1 << (pin & 31)) >>> 0 };
+  }
+
   protected apply(offset: number, value: number): Outcome {
     const reg = this.decode(offset);
     if (!reg) return { ignored: unmapped(offset) };

@@ -52,6 +52,11 @@ export class Pl061Gpio extends Controller {
     return `line ${line}`;
   }
 
+  /** The address of a register by name; DATA is the all-lines window (address mask 0xff). */
+  address(name: Name | 'DATA'): number {
+    return this.base + (name === 'DATA' ? 0x3fc : REGISTERS[name]);
+  }
+
   protected apply(offset: number, value: number): Outcome {
     const byte = value & 0xff;
     if (offset < REGISTERS.DIR) {

@@ -61,3 +61,24 @@ export function retime(waveform: Waveform, rate: number, where = 'waveform'): Wa
   });
   return makeWaveform(rate, length, channels, where);
 }
+
+/**
+ * The waveform as an analyzer sampling at `rate` would store it: each edge moves to the first sample at or after it,
+ * and a pulse shorter than one sample, whose two edges land on the same sample, is lost (as on a real analyzer).
+ * For writing sample files (.sr) of captures on a finer timebase; measurements use the exact waveform.
+ */
+export function sampleAt(waveform: Waveform, rate: number, where = 'waveform'): Waveform {
+  const { up, down } = ratio(waveform.rate, rate, where);
+  const ceilTick = (tick: number) => Number((BigInt(tick) * BigInt(up) + BigInt(down) - 1n) / BigInt(down));
+  const length = Math.max(1, ceilTick(waveform.length));
+  const channels: Channel[] = waveform.channels.map((ch) => {
+    const edges: number[] = [];
+    for (let i = 0; i < ch.edges.length; i++) {
+      const t = Math.max(1, ceilTick(ch.edges[i]!));
+      if (edges.length && edges[edges.length - 1]! >= t) edges.pop(); // two edges on one sample cancel out
+      else if (t < length) edges.push(t);
+    }
+    return { name: ch.name, initial: ch.initial, edges };
+  });
+  return makeWaveform(rate, length, channels, where);
+}

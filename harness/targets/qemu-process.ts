@@ -43,13 +43,18 @@ export class QemuProcess {
    * `args` may use `{dir}` for the process's own folder (sockets, logs).
    * setpriv's parent-death signal kills QEMU if this Node process dies, even by SIGKILL.
    */
-  static start(binary: string, args: readonly string[], options: { stdio?: 'pipe' | 'ignore' } = {}): QemuProcess {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pinrig-qemu-'));
+  static start(binary: string, args: readonly string[], options: { stdio?: 'pipe' | 'ignore'; dir?: string } = {}): QemuProcess {
+    const dir = options.dir ?? QemuProcess.makeDir();
     const expanded = args.map((a) => a.replaceAll('{dir}', dir));
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...expanded], {
       stdio: [options.stdio ?? 'ignore', options.stdio ?? 'ignore', 'pipe'],
     });
     return new QemuProcess(binary, child, dir);
+  }
+
+  /** A fresh folder for a QEMU's sockets, for listeners that must exist before QEMU starts; start() takes it over. */
+  static makeDir(): string {
+    return mkdtempSync(path.join(os.tmpdir(), 'pinrig-qemu-'));
   }
 
   get pid(): number | undefined {

@@ -5,10 +5,27 @@
  * does not model edge detection, so interrupt scenarios skip here and run on qemu-virt.
  */
 import path from 'node:path';
+import { Bcm2835Gpio } from '../models/bcm2835.js';
+import type { RegisterModel } from '../models/types.js';
 import { outputMask, QemuTarget, type QemuMachine, type QemuTargetOptions } from './qemu-target.js';
 
-const GPSET0 = 0x1c;
-const GPCLR0 = 0x28;
+function bcm(model: RegisterModel): Bcm2835Gpio {
+  if (!(model instanceof Bcm2835Gpio)) throw new Error(`a QEMU raspi machine needs a BCM2835/BCM2711 model, not ${model.name}`);
+  return model;
+}
+
+/** What QEMU's raspi3b and raspi4b share: inputs by GPSET/GPCLR, and which registers QEMU models faithfully. */
+export const bcmMachine: Pick<QemuMachine, 'drive' | 'consistency'> = {
+  drive: ({ qtest, model }, line, level) => {
+    const { addr, value } = bcm(model).latchWrite(line, level);
+    return qtest.writel(addr, value);
+  },
+  // GPLEV only for output pins: QEMU's GPLEV keeps a latch for inputs.
+  consistency: (model) => [
+    ...[0, 1, 2, 3, 4, 5].map((n) => ({ name: `GPFSEL${n}`, addr: bcm(model).address(`GPFSEL${n}`), mask: 0xffffffff })),
+    ...[0, 1].map((bank) => ({ name: `GPLEV${bank} (output pins)`, addr: bcm(model).address(`GPLEV${bank}`), mask: outputMask(model, 32 * bank, 32) })),
+  ],
+};
 
 export const raspi3b: QemuMachine = {
   name: 'qemu-raspi3b',
@@ -22,14 +39,7 @@ export const raspi3b: QemuMachine = {
     '-append', `console=ttyS1,115200 rdinit=/init quiet ${append}`.trim(),
     '-serial', 'null', '-serial', 'pty',
   ],
-  fence: { offset: GPSET0, value: 0 }, // GPSET0 ← 0 sets nothing
-  hostWritesDriveInputs: true,
-  drive: ({ qtest, model }, line, level) => qtest.writel(model.base + (level ? GPSET0 : GPCLR0) + 4 * (line >> 5), (1 << (line & 31)) >>> 0),
-  // GPLEV only for output pins: QEMU's GPLEV keeps a latch for inputs.
-  consistency: (model) => [
-    ...[0, 1, 2, 3, 4, 5].map((n) => ({ name: `GPFSEL${n}`, offset: 4 * n, mask: 0xffffffff })),
-    ...[0, 1].map((bank) => ({ name: `GPLEV${bank} (output pins)`, offset: 0x34 + 4 * bank, mask: outputMask(model, 32 * bank, 32) })),
-  ],
+  ...bcmMachine,
 };
 
 export function bootRaspi3b(options: QemuTargetOptions): Promise<QemuTarget> {

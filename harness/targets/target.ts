@@ -4,8 +4,8 @@
  */
 import type { CommandResult, RunOptions } from '../links/shell.js';
 import type { RegisterModel } from '../models/types.js';
-import type { Capture } from '../signals/capture.js';
-import type { RegisterLogEntry } from '../instruments/virtual-analyzer.js';
+import type { Recording } from '../instruments/recording.js';
+export type { Recording, RecordingResult, RegisterLogEntry } from '../instruments/recording.js';
 import type { BoardProfile, PinRef, ProfilePin } from './board-profile.js';
 
 export interface Capabilities {
@@ -18,18 +18,6 @@ export interface Capabilities {
 }
 
 export type Capability = keyof Capabilities;
-
-/** What a recording produced: the capture, and, where the target observes registers, the decoded register log. */
-export interface RecordingResult {
-  readonly capture: Capture;
-  readonly registerLog: readonly RegisterLogEntry[];
-  /** The same pins seen another way, where the target has one (QEMU's own output-line events), on the same timebase. */
-  readonly crossCheck?: Capture;
-}
-
-export interface Recording {
-  stop(): Promise<RecordingResult>;
-}
 
 /** Runs commands on the system under test: a console shell, or exec channels over SSH. */
 export interface TargetShell {
