@@ -64,7 +64,7 @@ export interface RubricContext {
   run(command: string, options?: { timeoutMs?: number; maxOutput?: number }): Promise<CommandResult>;
   /** insmod in the background, then polls initstate; ends the submission when init never returns. */
   load(args?: readonly string[]): Promise<LoadOutcome>;
-  /** Waits while the console watchdog watches (a fault during the wait ends the submission). */
+  /** Lets `ms` of the guest's virtual time pass while the console watchdog watches (a fault ends the submission). */
   settle(ms: number): Promise<void>;
   /** Why the submission has ended (a console fault, QEMU's exit, the time limit), or undefined while it goes on. */
   endReason(): string | undefined;

@@ -164,8 +164,9 @@ export class GradingSession implements RubricContext {
     return outcome;
   }
 
+  /** Lets `ms` of the guest's virtual time pass (bounded in wall-clock time by the probe). */
   async settle(ms: number): Promise<void> {
-    await this.guard(new Promise((resolve) => setTimeout(resolve, ms)));
+    await this.guard(this.target.probe.elapse(ms));
     const reason = this.endReason();
     if (reason !== undefined) await this.stop(reason);
   }

@@ -146,7 +146,7 @@ export class Shell {
       const tail = this.log.tail();
       // Leave the shell usable for the next command before reporting.
       const recovered = await this.sync(5_000).then(() => 'the shell was interrupted and answers again', (e: Error) => `the shell did not recover: ${e.message.split('\n')[0]}`);
-      throw new ShellError(`\`${command}\` did not finish within ${timeoutMs} ms (${recovered})`, command, tail);
+      throw new ShellError(`\`${command}\` did not finish within ${timeoutMs} ms of wall-clock time (${recovered})`, command, tail);
     }
   }
 

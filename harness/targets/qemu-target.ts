@@ -57,6 +57,8 @@ export interface QemuTargetOptions {
   readonly qemu?: string;
   /** Extra QEMU arguments (e.g. networking). */
   readonly extraArgs?: readonly string[];
+  /** The gpio-stores plugin (default: the one setup builds). */
+  readonly plugin?: string;
 }
 
 /**
@@ -82,7 +84,7 @@ export class QemuTarget implements Target {
     readonly probe: QemuProbe,
     private readonly serial: SerialConsole,
     private readonly qmp: QmpLink,
-    private readonly qtest: QtestLink,
+    readonly qtest: QtestLink,
     private readonly stores: StoreStream,
     readonly gpio: QomDevice,
   ) {}
@@ -98,7 +100,7 @@ export class QemuTarget implements Target {
   static async boot(machine: QemuMachine, options: QemuTargetOptions): Promise<QemuTarget> {
     const profile = options.profile ?? loadBoardProfile(machine.profile);
     const model = modelFor(profile.controller.model, { base: profile.controller.base });
-    const plugin = await ensureGpioStoresPlugin();
+    const plugin = options.plugin ?? await ensureGpioStoresPlugin();
     const dir = QemuProcess.makeDir();
     const stores = await StoreStream.listen(path.join(dir, 'stores.sock'));
     const qemu = QemuProcess.start(options.qemu ?? 'qemu-system-aarch64', [

@@ -83,12 +83,20 @@ export class QemuProbe {
    * Resolves once the guest's virtual clock has reached `ns`. Virtual time moves only while the guest runs (idle
    * stretches are skipped to the next timer), so this is bounded in wall time, and says so when the bound is hit.
    */
-  async until(ns: number): Promise<void> {
-    const deadline = Date.now() + UNTIL_WALL_MS;
+  async until(ns: number, wallMs = UNTIL_WALL_MS): Promise<void> {
+    const deadline = Date.now() + wallMs;
     while ((await this.stream.clock()) < ns) {
-      if (Date.now() > deadline) throw new Error(`QEMU probe: the guest's virtual clock did not reach ${ns} ns within ${UNTIL_WALL_MS} ms of wall-clock time (is the guest stuck with no timer pending?)`);
+      if (Date.now() > deadline) throw new Error(`QEMU probe: the guest's virtual clock did not reach ${ns} ns within the wall-clock limit of ${wallMs} ms (the guest runs slower than real time, or is stuck with no timer pending)`);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
+  }
+
+  /**
+   * Lets `ms` of the guest's virtual time pass (a wait a scenario or rubric means in the guest's time); bounded in
+   * wall-clock time by `wallMs`, by default 20 times the wait and at least UNTIL_WALL_MS.
+   */
+  async elapse(ms: number, wallMs = Math.max(UNTIL_WALL_MS, 20 * ms)): Promise<void> {
+    await this.until((await this.stream.clock()) + Math.round(ms * 1e6), wallMs);
   }
 
   /** Returns once every store the guest made before this call has reached the model (the VM keeps running). */
