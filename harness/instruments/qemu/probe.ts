@@ -132,7 +132,11 @@ export class QemuProbe {
   private async finish(rec: Active, pins: Readonly<Record<string, number>>): Promise<RecordingResult> {
     let endNs = rec.startNs;
     try {
-      await this.fence((ns) => (endNs = ns));
+      // Leave `active` at the fence itself: stores after it (the VM continues before fence() returns) are not ours.
+      await this.fence((ns) => {
+        endNs = ns;
+        this.active.delete(rec);
+      });
     } finally {
       this.active.delete(rec);
     }
