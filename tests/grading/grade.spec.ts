@@ -24,7 +24,7 @@ const ALL_BLINK = ['loads', '/dev/blink', 'half-period 50', 'half-period 10', 'w
 const BLINK: Record<string, Deserved> = {
   correct: { score: 100, lost: [], reason: /Score: 100 \/ 100/ },
   'wrong-timing': { score: 50, lost: ['half-period 50', 'half-period 10'], reason: /median (19\.\d|20\.[0-2])\d ms over \d+ half-periods/ },
-  'never-toggles': { score: 40, lost: ['half-period 50', 'half-period 10', 'writing 0'], reason: /0 edges in 1\d{3}\.\d+ ms/ },
+  'never-toggles': { score: 40, lost: ['half-period 50', 'half-period 10', 'writing 0'], reason: /0 edges in \d+\.\d+ ms/ },
   'does-not-compile': { score: 0, lost: ALL_BLINK, reason: /submission\/blink\.c:\d+:\d+: error: 'GPSET' undeclared/ },
   'oops-on-load': { score: 0, lost: ALL_BLINK, reason: /Unable to handle kernel NULL pointer dereference[\s\S]*pc : blink_init/ },
   'spins-in-init': { score: 0, lost: ALL_BLINK, reason: /insmod did not return within 5 s/ },
