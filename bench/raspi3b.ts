@@ -1,21 +1,21 @@
 /**
  * The emulated Raspberry Pi's two figures (issue: at most 5 s to a ready shell, at most 20 ms per command):
- * - boot: fresh QEMU to a ready pinrig shell (QMP, qtest, MMIO trace, console synced), beside a minimal boot that only
- *   waits for the prompt on stdio;
+ * - boot: fresh QEMU to a ready pinrig shell (QMP, qtest, the gpio-stores plugin, console synced), beside a minimal
+ *   boot under the same icount that only waits for the prompt on stdio;
  * - round trip: one framed shell command over the serial console, beside a bare `echo` on the same console.
  * Run: npx tsx bench/raspi3b.ts [runs]
  */
 import { spawn } from 'node:child_process';
 import { ensureGuestImage, type GuestImage } from '../harness/guest/image.js';
 import { bootRaspi3b } from '../harness/targets/qemu-raspi3b.js';
-import type { QemuTarget } from '../harness/targets/qemu-target.js';
+import { ICOUNT, type QemuTarget } from '../harness/targets/qemu-target.js';
 import { median, row } from './stats.js';
 
 const runs = Number(process.argv[2] ?? 5);
 
 async function minimalBoot(image: GuestImage): Promise<number> {
   const started = performance.now();
-  const qemu = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'qemu-system-aarch64', '-M', 'raspi3b', '-accel', 'tcg,thread=single',
+  const qemu = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'qemu-system-aarch64', '-M', 'raspi3b', '-accel', 'tcg,thread=single', ...ICOUNT,
     '-kernel', image.kernel, '-dtb', image.raspi3bDtb, '-initrd', image.initrd, '-append', 'console=ttyS1,115200 rdinit=/init quiet',
     '-display', 'none', '-monitor', 'none', '-serial', 'null', '-serial', 'stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   try {

@@ -1,6 +1,6 @@
 /**
  * A board rehearsed on the QEMU virt guest: the board path (SSH link with a pinned host key, profile pin names, sysfs
- * and libgpiod in the guest) runs for real against the guest, and the virtual analyzer stands in for the USB one.
+ * and libgpiod in the guest) runs for real against the guest, and the QEMU probe stands in for the USB analyzer.
  * SSH is forwarded on 127.0.0.1 only.
  */
 import net from 'node:net';

@@ -32,7 +32,7 @@ async function both(model: RegisterModel, qtest: QtestLink, w: RegisterWrite): P
   await qtest.writel(w.addr, w.value);
 }
 
-test.describe('register models against QEMU 7.2 device models', () => {
+test.describe('register models against QEMU device models', () => {
   test.skip(!haveQemu, `${QEMU} is not installed`);
 
   test('BCM2835 on raspi3b: GPFSEL and output levels agree through 150 writes, GPSET before GPFSEL included', async () => {

@@ -1,6 +1,6 @@
 /**
  * Assignment 1, blink (statement.md): /dev/blink toggles BCM GPIO17 by driving the BCM2835 registers directly.
- * The pin is observed by the virtual analyzer (every MMIO write the guest makes to the GPIO block, through the
+ * The pin is observed by the QEMU probe (every store the guest makes to the GPIO block, in virtual time, through the
  * register model), so what counts is what the module wrote to the hardware, not what it claims.
  */
 import { checkLoads, healthProblems } from '../../../harness/grading/module-checks.js';
