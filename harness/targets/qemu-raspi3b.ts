@@ -32,12 +32,11 @@ export const raspi3b: QemuMachine = {
   capabilities: { inputs: true, interrupts: false, registerLog: true },
   profile: path.resolve(import.meta.dirname, '../../fixtures/boards/rpi3b.yaml'),
   gpioType: 'bcm2835_gpio',
-  consoleLabel: 'serial1',
-  args: (image, append) => [
+  args: (image, append, console) => [
     '-M', 'raspi3b', '-accel', 'tcg,thread=single',
     '-kernel', image.kernel, '-dtb', image.raspi3bDtb, '-initrd', image.initrd,
     '-append', `console=ttyS1,115200 rdinit=/init quiet ${append}`.trim(),
-    '-serial', 'null', '-serial', 'pty',
+    '-serial', 'null', '-serial', console,
   ],
   ...bcmMachine,
 };

@@ -13,12 +13,11 @@ export const raspi4b: QemuMachine = {
   capabilities: { inputs: true, interrupts: false, registerLog: true },
   profile: path.resolve(import.meta.dirname, '../../fixtures/boards/rpi4b.yaml'),
   gpioType: 'bcm2838-gpio',
-  consoleLabel: 'serial0',
-  args: (image, append) => [
+  args: (image, append, console) => [
     '-M', 'raspi4b', '-accel', 'tcg,thread=single',
     '-kernel', image.kernel, '-dtb', image.raspi4bDtb, '-initrd', image.initrd,
     '-append', `console=ttyAMA0,115200 rdinit=/init quiet ${append}`.trim(),
-    '-serial', 'pty',
+    '-serial', console,
   ],
   ...bcmMachine,
 };

@@ -8,7 +8,7 @@ import type { GuestImage } from '../guest/image.js';
 import { ensureGpioStoresPlugin } from '../guest/qemu-plugin.js';
 import { QmpLink, type QomDevice } from '../links/qmp.js';
 import { QtestLink } from '../links/qtest.js';
-import { SerialConsole } from '../links/serial.js';
+import { SocketConsole } from '../links/socket-console.js';
 import { Shell } from '../links/shell.js';
 import { modelFor } from '../models/index.js';
 import type { Level, RegisterModel } from '../models/types.js';
@@ -36,10 +36,11 @@ export interface QemuMachine {
   readonly profile: string;
   /** QOM type of the GPIO block. */
   readonly gpioType: string;
-  /** The QEMU chardev label of the console's serial port. */
-  readonly consoleLabel: string;
-  /** Machine, kernel and console arguments; the common ones (icount, plugin, QMP, qtest) are added by QemuTarget. */
-  args(image: GuestImage, append: string): string[];
+  /**
+   * Machine, kernel and console arguments; the common ones (icount, plugin, QMP, qtest) are added by QemuTarget.
+   * `console` is the chardev to give the console's -serial.
+   */
+  args(image: GuestImage, append: string, console: string): string[];
   /** Applies an input level from the host (called with the VM stopped). */
   drive(io: QemuIo, line: number, level: Level): Promise<void>;
   /** Registers whose value QEMU and the model must agree on, with the bits that count. */
@@ -82,7 +83,7 @@ export class QemuTarget implements Target {
     readonly shell: Shell,
     readonly model: RegisterModel,
     readonly probe: QemuProbe,
-    private readonly serial: SerialConsole,
+    private readonly serial: SocketConsole,
     private readonly qmp: QmpLink,
     readonly qtest: QtestLink,
     private readonly stores: StoreStream,
@@ -104,7 +105,7 @@ export class QemuTarget implements Target {
     const dir = QemuProcess.makeDir();
     const stores = await StoreStream.listen(path.join(dir, 'stores.sock'));
     const qemu = QemuProcess.start(options.qemu ?? 'qemu-system-aarch64', [
-      ...machine.args(options.image, options.append ?? ''),
+      ...machine.args(options.image, options.append ?? '', 'unix:{dir}/console.sock,server=on,wait=off'),
       ...ICOUNT,
       '-plugin', `${plugin},base=0x${model.base.toString(16)},size=0x${model.size.toString(16)},socket=${stores.socketPath}`,
       '-display', 'none', '-monitor', 'none',
@@ -115,13 +116,13 @@ export class QemuTarget implements Target {
     const opened: Array<{ close(): unknown }> = [stores];
     try {
       await qemu.unlessExited(stores.connected(10_000));
+      const serial = await qemu.unlessExited(SocketConsole.connect(path.join(qemu.dir, 'console.sock')));
+      opened.push(serial);
       const qmp = await qemu.unlessExited(QmpLink.connect(path.join(qemu.dir, 'qmp.sock')));
       opened.push(qmp);
       const qtest = await qemu.unlessExited(QtestLink.connect(path.join(qemu.dir, 'qtest.sock')));
       opened.push(qtest);
       const gpio = await qmp.findDevice(machine.gpioType);
-      const serial = await SerialConsole.open(await consolePty(qmp, machine.consoleLabel));
-      opened.push(serial);
       const probe = new QemuProbe(model, stores, {
         stop: async () => {
           await qmp.stop();
@@ -226,13 +227,6 @@ export class QemuTarget implements Target {
     await this.serial.close();
     await this.qemu.stop();
   }
-}
-
-async function consolePty(qmp: QmpLink, label: string): Promise<string> {
-  const chardevs = await qmp.execute<Array<{ label: string; filename: string }>>('query-chardev');
-  const console = chardevs.find((c) => c.label === label);
-  if (!console?.filename.startsWith('pty:')) throw new Error(`QEMU has no pty for ${label} (chardevs: ${chardevs.map((c) => `${c.label}=${c.filename}`).join(', ')})`);
-  return console.filename.slice('pty:'.length);
 }
 
 /** Which bits of a bank are outputs in the model. */

@@ -18,13 +18,12 @@ export const virt: QemuMachine = {
   capabilities: { inputs: true, interrupts: true, registerLog: true },
   profile: path.resolve(import.meta.dirname, '../../fixtures/boards/qemu-virt.yaml'),
   gpioType: 'pl061',
-  consoleLabel: 'serial0',
   // Two CPUs: a module spinning in init freezes a one-CPU guest entirely (kernel-modules.md).
-  args: (image, append) => [
+  args: (image, append, console) => [
     '-M', 'virt', '-accel', 'tcg,thread=single', '-cpu', 'cortex-a53', '-smp', '2', '-m', '512', '-nodefaults',
     '-kernel', image.kernel, '-initrd', image.initrd,
     '-append', `console=ttyAMA0 rdinit=/init quiet ${append}`.trim(),
-    '-serial', 'pty',
+    '-serial', console,
   ],
   drive: ({ qtest, gpio }, line, level) => qtest.setInput(gpio, line, level),
   consistency: (model) => [
