@@ -1,6 +1,6 @@
 /**
  * A console stream that also ends when its machine exits, so a command running when QEMU dies fails at once with
- * QEMU's exit status rather than waiting for a timeout. The pty usually notices first ("bad file descriptor"):
+ * QEMU's exit status rather than waiting for a timeout. The console usually notices first (its socket closes):
  * QEMU's own exit status is the better reason, so it is awaited briefly before settling for the console's.
  */
 import type { ByteStream } from '../links/byte-stream.js';

@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { ensureGuestImage } from '../../harness/guest/image.js';
+import { Bcm2835Gpio } from '../../harness/models/bcm2835.js';
 import { parseStore } from '../../harness/instruments/qemu/store-stream.js';
 import { bootRaspi3b } from '../../harness/targets/qemu-raspi3b.js';
 import { TargetStartError, type QemuTarget } from '../../harness/targets/qemu-target.js';
@@ -63,7 +64,7 @@ test.describe('on a raspi3b guest', () => {
     let timerAtDrive = 0;
     let timerLater = 0;
     const at = await target.probe.drive(18, 1, async () => {
-      const { addr, value } = { addr: 0x3f20001c, value: 1 << 18 }; // GPSET0 bit 18, as the raspi machine drives it
+      const { addr, value } = (target.model as Bcm2835Gpio).latchWrite(18, 1); // GPSET0 bit 18, as raspi drives inputs
       await target.qtest.writel(addr, value);
       timerAtDrive = await target.qtest.readl(SYSTEM_TIMER_CLO);
       await new Promise((resolve) => setTimeout(resolve, 50)); // host time passes; the stopped guest's does not

@@ -248,3 +248,14 @@ test('GPFSEL0 output with GPCLR0 first: a pulled-up input falls at the GPFSEL wr
   expect(model.level(4)).toBe(1);
   expect(wr(GPFSEL0, 1 << 12)).toEqual([{ pin: 4, level: 0, t: 0, cause: 'GPFSEL0: GPIO4 became an output with latch low' }]);
 });
+
+test('register addresses by name, and the GPSET/GPCLR write that drives one pin (how QEMU\'s BCM2835 takes inputs)', () => {
+  const model = new Bcm2835Gpio('bcm2835', BASE);
+  expect(model.address('GPFSEL2')).toBe(0x3f200008);
+  expect(model.address('GPLEV1')).toBe(0x3f200038);
+  expect(model.latchWrite(18, 1)).toEqual({ addr: 0x3f20001c, value: 1 << 18 });
+  expect(model.latchWrite(40, 0)).toEqual({ addr: 0x3f20002c, value: 1 << 8 });
+  expect(model.latchWrite(31, 1).value).toBe(0x80000000);
+  expect(() => model.address('GPFOO0')).toThrow('no register "GPFOO0"');
+  expect(() => model.latchWrite(54, 1)).toThrow();
+});
