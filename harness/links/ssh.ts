@@ -488,6 +488,7 @@ class BoundedOutput {
 
 class ShellChannel implements SshShellStream {
   private ended = false;
+  private readonly closeListeners = new Set<(reason: string) => void>();
 
   constructor(
     private readonly channel: ClientChannel,
@@ -495,13 +496,11 @@ class ShellChannel implements SshShellStream {
     private readonly name: string,
     private readonly exclusive: (work: () => Promise<void>) => Promise<void>,
   ) {
-    channel.once('close', () => {
-      this.ended = true;
-    });
+    channel.once('close', () => this.end(this.connection.dropped ? `${this.name}: the connection dropped: ${this.connection.dropped}` : `${this.name} closed`));
   }
 
   write(data: string): void {
-    this.channel.write(data);
+    if (!this.ended) this.channel.write(data);
   }
 
   onData(listener: (chunk: Buffer) => void): () => void {
@@ -510,9 +509,15 @@ class ShellChannel implements SshShellStream {
   }
 
   onClose(listener: (reason: string) => void): () => void {
-    const onClose = () => listener(this.connection.dropped ? `${this.name}: the connection dropped: ${this.connection.dropped}` : `${this.name} closed`);
-    this.channel.on('close', onClose);
-    return () => this.channel.off('close', onClose);
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Ends the channel for its users once, whether the server confirmed the close or not. */
+  private end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const listener of [...this.closeListeners]) listener(reason);
   }
 
   close(): Promise<void> {
@@ -522,7 +527,11 @@ class ShellChannel implements SshShellStream {
   private closeNow(): Promise<void> {
     if (this.ended) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      // A server that never confirms (a busy one) must not leave the channel half open: it is closed for us anyway.
+      const timer = setTimeout(() => {
+        this.end(`${this.name} closed (the server did not confirm within ${CLOSE_WAIT_MS} ms)`);
+        resolve();
+      }, CLOSE_WAIT_MS);
       this.channel.once('close', () => {
         clearTimeout(timer);
         resolve();
