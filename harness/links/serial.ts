@@ -1,5 +1,5 @@
 /**
- * A serial console through node-serialport: a real UART device on a board, or the pty QEMU gives a guest's UART.
+ * A serial console through node-serialport: a real UART device on a board, or a pty (the harness's own tests).
  */
 import { SerialPort } from 'serialport';
 import type { ByteStream } from './byte-stream.js';
@@ -29,10 +29,20 @@ export class SerialConsole implements ByteStream {
     return () => this.port.off('data', listener);
   }
 
+  /** Ends on a close, or on an I/O error (a pty whose other side went away gives EIO and may never close). */
   onClose(listener: (reason: string) => void): () => void {
-    const onClose = (error?: Error | null) => listener(error ? `${this.path}: ${error.message}` : `${this.path} closed`);
+    let live = true;
+    const onClose = (error?: Error | null) => {
+      if (!live) return;
+      live = false;
+      listener(error ? `${this.path}: ${error.message}` : `${this.path} closed`);
+    };
     this.port.on('close', onClose);
-    return () => this.port.off('close', onClose);
+    this.port.on('error', onClose);
+    return () => {
+      this.port.off('close', onClose);
+      this.port.off('error', onClose);
+    };
   }
 
   close(): Promise<void> {
