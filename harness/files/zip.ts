@@ -13,6 +13,8 @@ const STORED = 0;
 const DEFLATED = 8;
 /** Inflated bytes per piece: big enough that per-piece overhead vanishes, small enough to stay in cache. */
 const PIECE_BYTES = 512 * 1024;
+/** Bound on a member read whole (metadata, version): sigrok writes a few kilobytes. */
+const MAX_READ_BYTES = 1 << 20;
 /** zlib inflates up to two pieces ahead (on libuv's thread pool) while the caller works on the one it has. */
 const INFLATE_OPTIONS: ZlibOptions & TransformOptions = { chunkSize: PIECE_BYTES, readableHighWaterMark: 2 * PIECE_BYTES };
 
@@ -21,8 +23,11 @@ export interface ZipArchive {
   has(name: string): boolean;
   /** The member's bytes, inflated, in pieces of any length. */
   stream(name: string): AsyncGenerator<Uint8Array>;
-  /** The member's bytes, inflated, in one buffer: for small members. */
-  read(name: string): Promise<Buffer>;
+  /**
+   * The member's bytes, inflated, in one buffer: for small members. More than `maxBytes` once inflated is an
+   * InputError naming the member, found while inflating (a member that inflates to gigabytes is refused early).
+   */
+  read(name: string, maxBytes?: number): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -109,9 +114,16 @@ export async function openZip(path: string): Promise<ZipArchive> {
     }
   }
 
-  async function read(name: string): Promise<Buffer> {
+  async function read(name: string, maxBytes = MAX_READ_BYTES): Promise<Buffer> {
+    const tooLarge = () => new InputError(`${path} [${name}]`, `is larger than ${maxBytes} bytes once inflated: not a sigrok text member (refused unread)`);
+    if ((entries.get(name)?.uncompressedSize ?? 0) > maxBytes) throw tooLarge();
     const pieces: Uint8Array[] = [];
-    for await (const piece of stream(name)) pieces.push(piece);
+    let bytes = 0;
+    for await (const piece of stream(name)) {
+      bytes += piece.length;
+      if (bytes > maxBytes) throw tooLarge(); // the declared size may lie
+      pieces.push(piece);
+    }
     return Buffer.concat(pieces);
   }
 

@@ -119,6 +119,22 @@ test.describe('.sr files', () => {
     await expectInputError(readSr(path), `${path} [logic-1-1]`, 'damaged member (invalid block type)');
   });
 
+  test('a metadata member that inflates past 1 MiB is refused, also when the zip directory understates it', async () => {
+    const path = await sessionFile('metadata-bomb.sr', [{ name: 'metadata', data: Buffer.alloc(64 << 20, 0x20) }]);
+    await expectInputError(readSr(path), `${path} [metadata]`, 'larger than 1048576 bytes once inflated');
+    // A crafted file: the central directory says 100 bytes; the bound holds while inflating.
+    const bytes = await readFile(path);
+    let at = -1;
+    for (let i = bytes.indexOf('PK\x01\x02', 0, 'latin1'); i >= 0; i = bytes.indexOf('PK\x01\x02', i + 4, 'latin1')) {
+      if (bytes.toString('latin1', i + 46, i + 46 + bytes.readUInt16LE(i + 28)) === 'metadata') at = i;
+    }
+    expect(at, 'the central directory entry of metadata').toBeGreaterThan(0);
+    bytes.writeUInt32LE(100, at + 24);
+    const crafted = test.info().outputPath('metadata-bomb-crafted.sr');
+    await writeFile(crafted, bytes);
+    await expectInputError(readSr(crafted), `${crafted} [metadata]`, 'larger than 1048576 bytes once inflated');
+  });
+
   test('a version that is not 1 or 2', async () => {
     const path = await sessionFile('v3.sr', [{ name: 'version', data: '3', compress: false }]);
     await expectInputError(readSr(path), `${path} [version]`, 'version "3" is not 1 or 2');
