@@ -2,7 +2,7 @@
  * Expected values with a tolerance, as assertions state them: '500us ±2%' is the range 490us..510us.
  */
 import { InputError } from '../errors.js';
-import { allowance, formatFrequency, formatRatio, formatTime, formatTolerance, parseQuantity, type Tolerance } from './units.js';
+import { allowance, formatFrequency, formatRatio, formatTime, formatTolerance, parseQuantity, usable, type Tolerance } from './units.js';
 
 export type Unit = 's' | 'Hz' | 'ratio';
 
@@ -26,11 +26,11 @@ function formatValue(value: number, unit: Unit): string {
  * A bare number is a ratio. A tolerance in another unit ('5us' on a frequency) is an InputError.
  */
 export function parseToleranceFor(text: string | number, unit: Unit, where: string): Tolerance {
-  if (typeof text === 'number') return { relative: text };
+  if (typeof text === 'number') return { relative: usable(text, text, 'tolerance', where) };
   const q = parseQuantity(text, where);
-  if (q.kind === 'ratio') return { relative: q.value };
-  if (unit === 's' && q.kind === 'time') return { absolute: q.seconds };
-  if (unit === 'Hz' && q.kind === 'frequency') return { absolute: q.hertz };
+  if (q.kind === 'ratio') return { relative: usable(q.value, text, 'tolerance', where) };
+  if (unit === 's' && q.kind === 'time') return { absolute: usable(q.seconds, text, 'tolerance', where) };
+  if (unit === 'Hz' && q.kind === 'frequency') return { absolute: usable(q.hertz, text, 'tolerance', where) };
   const wanted = unit === 'ratio' ? "a ratio such as '2%'" : `a ratio such as '2%' or an amount in ${unit}`;
   throw new InputError(where, `tolerance ${JSON.stringify(text)} is a ${q.kind}; expected ${wanted}`);
 }

@@ -57,19 +57,33 @@ export function parseFrequency(text: string | number, where = 'frequency'): numb
 
 /** '2%' → 0.02, '10 ppm' → 0.00001. A bare number is taken as a fraction. */
 export function parseRatio(text: string | number, where = 'ratio'): number {
-  if (typeof text === 'number') return text;
-  return expectKind(text, 'ratio', where).value;
+  return usable(typeof text === 'number' ? text : expectKind(text, 'ratio', where).value, text, 'ratio', where);
 }
 
 /** A tolerance is relative ('2%', '10 ppm') or absolute ('5us', '10Hz'). */
 export type Tolerance = { relative: number } | { absolute: number };
 
 export function parseTolerance(text: string | number, where = 'tolerance'): Tolerance {
-  if (typeof text === 'number') return { relative: text };
+  if (typeof text === 'number') return { relative: usable(text, text, 'tolerance', where) };
   const q = parseQuantity(text, where);
-  if (q.kind === 'ratio') return { relative: q.value };
-  return { absolute: q.kind === 'time' ? q.seconds : q.hertz };
+  if (q.kind === 'ratio') return { relative: usable(q.value, text, 'tolerance', where) };
+  return { absolute: usable(q.kind === 'time' ? q.seconds : q.hertz, text, 'tolerance', where) };
 }
+
+/**
+ * A quantity a scenario gives as an expectation (a width, a frequency, a ratio, a tolerance) is finite and not
+ * negative: '-5ms', '1e400s' (an overflow to Infinity), NaN or '-5%' are a bad argument, named as such, never a
+ * measurement that fails to match. (Window bounds may be negative or infinite: they only clip.)
+ */
+export function usable(value: number, given: string | number, kind: string, where: string): number {
+  const shown = typeof given === 'number' ? String(given) : JSON.stringify(given);
+  if (Number.isNaN(value)) throw new InputError(where, `${shown} is not a number: give a ${kind} such as ${EXAMPLE[kind] ?? "'2%'"}`);
+  if (!Number.isFinite(value)) throw new InputError(where, `${shown} is too large to be a ${kind}`);
+  if (value < 0) throw new InputError(where, `${shown} is negative: a ${kind} here must be zero or more`);
+  return value;
+}
+
+const EXAMPLE: Record<string, string> = { time: "'500us'", frequency: "'1.5kHz'", ratio: "'50%'", tolerance: "'2%' or '5us'" };
 
 /** The allowed deviation from `expected` under a tolerance. */
 export function allowance(expected: number, tolerance: Tolerance): number {
