@@ -16,6 +16,7 @@ async function sniff(path: string): Promise<'sr' | 'vcd' | undefined> {
     throw new InputError(path, `cannot open: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   try {
+    if ((await file.stat()).isDirectory()) throw new InputError(path, 'is a folder: give a capture file (.sr or .vcd)');
     const { buffer, bytesRead } = await file.read(Buffer.alloc(64), 0, 64, 0);
     const start = buffer.subarray(0, bytesRead).toString('latin1');
     if (start.startsWith('PK')) return 'sr';

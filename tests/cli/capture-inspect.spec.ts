@@ -87,4 +87,7 @@ test('`capture inspect` on bad input names the file and the problem, exit status
   expect(missing.exitCode).toBe(2);
   expect(missing.stderr).toMatch(/absent\.sr: cannot open: ENOENT$/);
   expect(missing.stderr).not.toMatch(/\n\s+at /);
+  const folder = await pinrig('capture', 'inspect', 'fixtures');
+  expect(folder.exitCode).toBe(2);
+  expect(folder.stderr).toBe('pinrig: fixtures: is a folder: give a capture file (.sr or .vcd)');
 });
