@@ -17,6 +17,8 @@ export class QemuProcess {
   readonly exited: Promise<QemuExit>;
   private exit: QemuExit | undefined;
   private stderr = '';
+  /** Why pinrig stopped QEMU itself, where it did (a guest kernel panic): the reason its exit is reported with. */
+  private stoppedBecause: string | undefined;
 
   private constructor(
     readonly binary: string,
@@ -81,6 +83,7 @@ export class QemuProcess {
 
   describeExit(): string {
     if (!this.exit) return `${path.basename(this.binary)} is running`;
+    if (this.stoppedBecause) return `${path.basename(this.binary)} was stopped: ${this.stoppedBecause}`;
     const how = this.exit.signal ? `killed by ${this.exit.signal}` : `exited with status ${this.exit.code}`;
     const tail = this.stderrTail(3);
     return `${path.basename(this.binary)} ${how}${tail ? `: ${tail}` : ''}`;
@@ -89,6 +92,13 @@ export class QemuProcess {
   /** Settles like `step`, or fails as soon as QEMU exits (no waiting out a timeout for a machine that is gone). */
   unlessExited<T>(step: Promise<T>): Promise<T> {
     return Promise.race([step, this.exited.then((): never => { throw new Error(this.describeExit()); })]);
+  }
+
+  /** Kills QEMU for a reason of pinrig's own, which its exit is then reported with. */
+  kill(reason: string): void {
+    if (this.exit) return;
+    this.stoppedBecause ??= reason;
+    this.child.kill('SIGKILL');
   }
 
   /** Kills QEMU (SIGKILL: there is no guest state worth a clean shutdown) and removes its folder. */

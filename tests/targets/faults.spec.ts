@@ -68,6 +68,16 @@ test('QEMU killed in a step fails that test naming the exit status and the step;
   expect(pid(next!)).not.toBe(pid(killed!));
 });
 
+test('a guest kernel panic ends the step at once, naming the panic line; the next test gets a fresh guest', async () => {
+  const { tests } = await runFaults('kernel-panic.fault.ts');
+  const [panicked, next] = tests;
+  expect(panicked!.status).toBe('failed');
+  expect(panicked!.error).toMatch(/console closed while `echo c > \/proc\/sysrq-trigger` ran: qemu-system-aarch64 was stopped: the guest kernel panicked: Kernel panic - not syncing: sysrq triggered crash/);
+  expect(next!.status).toBe('passed');
+  const pid = (t: ReportedTest) => t.annotations.find((a) => a.type === 'qemu pid')?.description;
+  expect(pid(next!)).not.toBe(pid(panicked!));
+});
+
 test('a worker that crashes leaves no QEMU behind', async () => {
   const before = await qemuPids();
   const { tests } = await runFaults('worker-crash.fault.ts');
