@@ -155,8 +155,13 @@ export class GradingSession implements RubricContext {
       );
     } catch (error) {
       // The limit is the guest's (virtual) time, but a CPU spinning in init (on MMIO reads, say) can hold the guest's
-      // clock nearly still under icount: the wall clock then ends the wait, and says so.
-      if (error instanceof ShellError) return hung(`the guest's clock did not reach the limit within ${wallLimitMs / 1000} s of wall-clock time: its CPUs were busy in init`);
+      // clock nearly still under icount: the wall clock then ends the wait, and says so. A console fault or QEMU's
+      // exit (an oops that panics) is not a hang: it ends the submission with its own reason.
+      const ended = this.endReason();
+      if (ended !== undefined) return this.stop(ended);
+      if (error instanceof ShellError && error.timedOut) {
+        return hung(`the guest's clock did not reach the limit within ${wallLimitMs / 1000} s of wall-clock time: its CPUs were busy in init`);
+      }
       throw error;
     }
     const [first = '', ...rest] = result.output.split('\n');

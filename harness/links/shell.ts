@@ -30,6 +30,8 @@ export class ShellError extends Error {
     message: string,
     readonly command: string,
     readonly consoleTail: string,
+    /** The command ran past its (wall-clock) time limit, as opposed to the console closing or a bad status. */
+    readonly timedOut = false,
   ) {
     super(`${message}\n--- last console lines ---\n${consoleTail}`);
   }
@@ -146,7 +148,7 @@ export class Shell {
       const tail = this.log.tail();
       // Leave the shell usable for the next command before reporting.
       const recovered = await this.sync(5_000).then(() => 'the shell was interrupted and answers again', (e: Error) => `the shell did not recover: ${e.message.split('\n')[0]}`);
-      throw new ShellError(`\`${command}\` did not finish within ${timeoutMs} ms of wall-clock time (${recovered})`, command, tail);
+      throw new ShellError(`\`${command}\` did not finish within ${timeoutMs} ms of wall-clock time (${recovered})`, command, tail, true);
     }
   }
 
