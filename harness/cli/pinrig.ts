@@ -36,7 +36,8 @@ program
       onEvent: progress.onEvent, ...(process.env.PINRIG_QEMU ? { qemu: process.env.PINRIG_QEMU } : {}),
     }).finally(() => progress.finish());
     process.stdout.write(summaryText(outcome) + '\n');
-    if (outcome.results.some((r) => r.status === 'error')) process.exitCode = 1;
+    // Something the teacher must look at: a harness error, or a folder that was not graded.
+    if (outcome.results.some((r) => r.status === 'error') || outcome.refused.length) process.exitCode = 1;
   });
 
 try {

@@ -17,7 +17,7 @@ import { writeReports } from './reports.js';
 import type { SubmissionResult } from './results.js';
 import { maxPoints } from './rubric.js';
 import { hostPathScrubber } from './scrub.js';
-import { findSubmissions, sourceHash, type Submission } from './submissions.js';
+import { findSubmissions, sourceHash, type RefusedFolder, type Submission } from './submissions.js';
 
 export interface BatchOptions {
   readonly submissionsDir: string;
@@ -42,6 +42,8 @@ export interface BatchOutcome {
   /** In the order of the submissions folder. */
   readonly results: readonly SubmissionResult[];
   readonly cached: ReadonlySet<string>;
+  /** Folders that could not be graded (an unsafe name, a symbolic link), with the reason. */
+  readonly refused: readonly RefusedFolder[];
   readonly files: { readonly csv: string; readonly junit: string; readonly feedbackDir: string };
   readonly ms: number;
 }
@@ -55,7 +57,7 @@ export async function gradeBatch(options: BatchOptions): Promise<BatchOutcome> {
   }
   const emit = options.onEvent ?? (() => {});
   const loaded = await loadAssignment(options.assignment);
-  const submissions = await findSubmissions(path.resolve(options.submissionsDir));
+  const { submissions, refused } = await findSubmissions(path.resolve(options.submissionsDir));
   const outDir = path.resolve(options.outDir);
   const feedbackDir = path.join(outDir, 'feedback');
   await mkdir(feedbackDir, { recursive: true });
@@ -116,7 +118,7 @@ export async function gradeBatch(options: BatchOptions): Promise<BatchOutcome> {
   const ordered = submissions.map((s) => results.get(s.student)!);
   const files = await writeReports(ordered, loaded.assignment, outDir);
   for (const result of ordered) await writeFeedback(result, loaded, feedbackDir);
-  return { assignment: loaded.assignment.name, max: maxPoints(loaded.assignment), results: ordered, cached, files: { ...files, feedbackDir }, ms: performance.now() - started };
+  return { assignment: loaded.assignment.name, max: maxPoints(loaded.assignment), results: ordered, cached, refused, files: { ...files, feedbackDir }, ms: performance.now() - started };
 }
 
 /** A failure the harness did not foresee ends this submission as an error for the teacher, never the batch. */

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SubmissionResult } from './results.js';
+import type { RefusedFolder } from './submissions.js';
 import type { Assignment } from './rubric.js';
 import { escapeXml } from '../signals/xml.js';
 
@@ -70,7 +71,7 @@ export function headline(result: SubmissionResult): string {
   return lost ? `${lost.name}: ${lost.observed}` : 'full marks';
 }
 
-export function summaryText(outcome: { assignment: string; max: number; results: readonly SubmissionResult[]; cached: ReadonlySet<string>; ms: number; files: { csv: string; junit: string; feedbackDir: string } }): string {
+export function summaryText(outcome: { assignment: string; max: number; results: readonly SubmissionResult[]; cached: ReadonlySet<string>; refused: readonly RefusedFolder[]; ms: number; files: { csv: string; junit: string; feedbackDir: string } }): string {
   const { results } = outcome;
   const graded = results.filter((r) => r.status === 'graded');
   const errors = results.length - graded.length;
@@ -87,6 +88,8 @@ export function summaryText(outcome: { assignment: string; max: number; results:
     `pinrig grade ${outcome.assignment}: ${results.length} submissions, ${results.length - outcome.cached.size - errors} graded now, ${outcome.cached.size} unchanged (cached), ${errors} harness errors, in ${(outcome.ms / 1000).toFixed(1)} s`,
     '',
     ...lines,
+    ...(outcome.refused.length ? ['', `not graded (${outcome.refused.length} folder${outcome.refused.length === 1 ? '' : 's'}: rename or copy them, then grade again):`] : []),
+    ...outcome.refused.map((r) => `  ${JSON.stringify(r.folder)} ${r.reason}`),
     '',
     graded.length ? `median ${median}/${outcome.max}; full marks ${graded.filter((r) => r.score === r.max).length}; zero ${graded.filter((r) => r.score === 0).length}` : 'no grades',
     `grades: ${outcome.files.csv}`,
