@@ -27,4 +27,9 @@ export interface RecordingResult {
 
 export interface Recording {
   stop(): Promise<RecordingResult>;
+  /**
+   * Where the analyzer can: what was recorded so far, without the instrument (for a recording that cannot be stopped
+   * because its machine died). It ends at the last change seen.
+   */
+  salvage?(): RecordingResult;
 }

@@ -10,6 +10,7 @@ interface ReportedTest {
   error?: string;
   steps: string[];
   annotations: Array<{ type: string; description?: string }>;
+  attachments: string[];
 }
 
 const CONFIG = path.join(import.meta.dirname, 'faults', 'faults.config.ts');
@@ -36,6 +37,7 @@ async function runFaults(file: string, env: Record<string, string> = {}) {
             error: result.error?.message,
             steps: (result.steps ?? []).map((s: any) => s.title),
             annotations: [...(t.annotations ?? []), ...(result.annotations ?? [])],
+            attachments: (result.attachments ?? []).map((a: any) => a.name),
           });
         }
       }
@@ -60,8 +62,11 @@ test('QEMU killed in a step fails that test naming the exit status and the step;
   expect(exitCode).toBe(1);
   const [killed, next] = tests;
   expect(killed!.status).toBe('failed');
-  expect(killed!.error).toMatch(/console closed while `while true; do echo 1 > \/dev\/null; done` ran: qemu-system-aarch64 killed by SIGKILL/);
+  expect(killed!.error).toMatch(/console closed while `while true; do echo 1 > \/sys\/class\/gpio\/gpio\d+\/value; echo 0 > .*; done` ran: qemu-system-aarch64 killed by SIGKILL/);
   expect(killed!.steps).toContain('toggle GPIO17 while QEMU dies');
+  // The recording could not be stopped (its machine is gone): what it had is kept, and why is noted.
+  expect(killed!.attachments).toEqual(expect.arrayContaining(['dying-unfinished.sr', 'dying-unfinished.vcd', 'dying-unfinished.svg', 'dying-unfinished.registers.txt']));
+  expect(killed!.annotations.find((a) => a.type === 'unfinished capture')?.description).toMatch(/^dying: could not be stopped \(.+\); kept what was recorded up to the last change$/);
   expect(next!.status).toBe('passed');
   const pid = (t: ReportedTest) => t.annotations.find((a) => a.type === 'qemu pid')?.description;
   expect(pid(next!)).toBeDefined();

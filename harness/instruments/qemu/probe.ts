@@ -60,7 +60,14 @@ export class QemuProbe {
       rec = { startNs: ns, initial: new Map(Object.values(pins).map((p) => [p, this.model.level(p)])), changes: [], log: [], events: new Map(Object.values(pins).map((p) => [p, []])), dropped: 0 };
       this.active.add(rec);
     });
-    return { stop: () => this.finish(rec!, pins) };
+    return {
+      stop: () => this.finish(rec!, pins),
+      salvage: () => {
+        this.active.delete(rec!);
+        const last = rec!.log.reduce((latest, e) => Math.max(latest, rec!.startNs + e.ns), rec!.startNs);
+        return this.result(rec!, pins, last + 1);
+      },
+    };
   }
 
   /**
@@ -143,6 +150,11 @@ export class QemuProbe {
     if (rec.dropped) {
       throw new Error(`QEMU probe: the guest made more than ${MAX_KEPT} GPIO register writes during one recording (${rec.dropped} more were not kept); record a shorter step`);
     }
+    return this.result(rec, pins, endNs);
+  }
+
+  /** The capture of a recording that ends at `endNs`. */
+  private result(rec: Active, pins: Readonly<Record<string, number>>, endNs: number): RecordingResult {
     const length = endNs - rec.startNs + 1;
     const channels: Channel[] = Object.entries(pins).map(([name, pin]) => {
       const edges: number[] = [];
