@@ -1,6 +1,6 @@
 /**
  * A QEMU machine as a Target. It composes: QEMU under icount (virtual time that does not follow the host) with the
- * gpio-stores plugin, QMP and qtest beside the guest; the console on a pty; the GPIO block found by QOM type; the QEMU
+ * gpio-stores plugin, QMP and qtest beside the guest; the console on a Unix socket (with a watch for kernel panics); the GPIO block found by QOM type; the QEMU
  * probe (harness/instruments/qemu/) as the analyzer. What differs between machines is a QemuMachine.
  */
 import path from 'node:path';
