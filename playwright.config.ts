@@ -1,15 +1,22 @@
 import { defineConfig } from '@playwright/test';
 import type { TargetName } from './fixtures/targets.js';
+import { claimReportFolder, reportFolder } from './harness/report/report-folder.js';
+
+const reports = reportFolder(import.meta.dirname);
+// The runner claims the folder once; its workers load this file too and must not.
+if (!process.env.TEST_WORKER_INDEX) claimReportFolder(reports);
 
 // One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
 // running the scenarios with a worker-scoped `targetName` option.
 export default defineConfig<object, { targetName: TargetName }>({
-  outputDir: 'reports/test-results',
+  outputDir: `${reports}/test-results`,
   reporter: [
     ['list'],
-    ['html', { outputFolder: 'reports/html', open: 'never' }],
-    ['junit', { outputFile: 'reports/junit.xml' }],
-    ['json', { outputFile: 'reports/results.json' }],
+    ['html', { outputFolder: `${reports}/html`, open: 'never' }],
+    ['junit', { outputFile: `${reports}/junit.xml` }],
+    // After the JUnit reporter: marks tests an interrupted run did not finish as errors in junit.xml.
+    ['./harness/report/interrupted-run.ts', { outputFile: `${reports}/junit.xml` }],
+    ['json', { outputFile: `${reports}/results.json` }],
   ],
   projects: [
     { name: 'harness', testDir: 'tests', timeout: 60_000 },
@@ -36,8 +43,12 @@ export default defineConfig<object, { targetName: TargetName }>({
       use: { targetName: 'qemu-virt' satisfies TargetName },
     },
     // Board projects: configured from a profile path in PINRIG_RPI_PROFILE / PINRIG_ORIN_PROFILE.
+    // Each board project first checks its profile once (fixtures/board-profile.setup.ts); a bad one stops the project.
+    { name: 'rpi profile', testDir: 'fixtures', testMatch: 'board-profile.setup.ts', grep: /rpi: the board profile/ },
+    { name: 'orin-passthrough profile', testDir: 'fixtures', testMatch: 'board-profile.setup.ts', grep: /orin-passthrough: the board profile/ },
     {
       name: 'rpi',
+      dependencies: ['rpi profile'],
       testDir: 'scenarios',
       testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
       timeout: 60_000,
@@ -45,6 +56,7 @@ export default defineConfig<object, { targetName: TargetName }>({
     },
     {
       name: 'orin-passthrough',
+      dependencies: ['orin-passthrough profile'],
       testDir: 'scenarios/orin-passthrough',
       timeout: 90_000,
       use: { targetName: 'orin-passthrough' satisfies TargetName },

@@ -1,12 +1,9 @@
 /**
  * The pinrig command line. Bad input prints `pinrig: where: problem` and exits 2; no stack trace from a library.
+ * Each subcommand imports what it needs when it runs, so a quick command does not load grading or QEMU code.
  */
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { gradeBatch } from '../grading/batch.js';
-import { GradeProgress } from '../grading/progress.js';
-import { summaryText } from '../grading/reports.js';
-import { formatReport, inspectCapture } from './capture-inspect.js';
 
 const program = new Command('pinrig').description('GPIO test harness: captures, scenarios, grading').showHelpAfterError();
 
@@ -17,8 +14,19 @@ capture
   .argument('<file>', 'a sigrok session (.sr) or a VCD file')
   .option('--json', 'one JSON object: { samplerate, samples, channels: [{ name, edges, initial, ... }] }')
   .action(async (file: string, options: { json?: boolean }) => {
+    const { formatReport, inspectCapture } = await import('./capture-inspect.js');
     const report = await inspectCapture(file);
     process.stdout.write((options.json ? JSON.stringify(report) : formatReport(report)) + '\n');
+  });
+
+const board = program.command('board').description('board profiles (fixtures/boards/*.yaml)');
+board
+  .command('check')
+  .description('validate a board profile alone: every problem as file:line: field, with the nearest known key or pin')
+  .argument('<file>', 'a board profile (YAML)')
+  .action(async (file: string) => {
+    const { checkBoard } = await import('./board-check.js');
+    process.stdout.write(checkBoard(file) + '\n');
   });
 
 program
@@ -30,6 +38,9 @@ program
   .option('--workers <n>', 'submissions graded at once, one guest each (keep a core per guest)', '2')
   .option('--force', 'grade every submission again, even when unchanged')
   .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean }) => {
+    const [{ gradeBatch }, { GradeProgress }, { summaryText }] = await Promise.all([
+      import('../grading/batch.js'), import('../grading/progress.js'), import('../grading/reports.js'),
+    ]);
     const progress = new GradeProgress(process.stderr);
     const outcome = await gradeBatch({
       submissionsDir, assignment: options.assignment, outDir: options.out, workers: Number(options.workers), force: options.force ?? false,

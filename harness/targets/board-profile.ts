@@ -3,10 +3,12 @@
  * to it and how to reach it, as validated YAML under fixtures/boards/. An invalid profile fails with the file, the line,
  * the field and what was expected.
  */
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { closest, distance } from 'fastest-levenshtein';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { parseFrequency } from '../signals/units.js';
 
 const Controller = z.object({
   name: z.string().min(1).default('gpio'),
@@ -51,7 +53,9 @@ const Analyzer = z.object({
   channels: z.record(z.string().regex(/^D\d+$/, 'channels are named D0, D1, ...'), z.string().min(1)),
 }).strict();
 
-const Profile = z.object({
+const Passthrough = z.object({ host: Access.optional(), devices: z.array(z.string().min(1)).min(1) }).strict();
+
+const ProfileShape = z.object({
   board: z.string().min(1),
   description: z.string().optional(),
   controller: Controller.optional(),
@@ -61,7 +65,7 @@ const Profile = z.object({
   /** How to reach the system under test. */
   access: Access.optional(),
   /** For a KVM guest with GPIO passthrough: how to reach the host (a rehearsal uses its guest), and the devices. */
-  passthrough: z.object({ host: Access.optional(), devices: z.array(z.string().min(1)).min(1) }).strict().optional(),
+  passthrough: Passthrough.optional(),
   /**
    * Pins by the part they play in the shared scenarios ('blink', 'input', ...), so one scenario runs on every board:
    * role → pin ('GPIO17', 'pin 11').
@@ -73,7 +77,8 @@ const Profile = z.object({
   }),
   /** A profile that rehearses another on an emulated machine (e.g. orin-agx on qemu-virt). */
   rehearses: z.string().optional(),
-}).strict().refine((p) => Boolean(p.controller) !== Boolean(p.controllers), 'give either controller or controllers');
+}).strict();
+const Profile = ProfileShape.refine((p) => Boolean(p.controller) !== Boolean(p.controllers), 'give either controller or controllers');
 
 type ParsedProfile = z.infer<typeof Profile>;
 export type ControllerProfile = z.infer<typeof Controller>;
@@ -89,81 +94,175 @@ export type BoardProfile = Omit<ParsedProfile, 'controller' | 'controllers'> & {
 /** A pin as a scenario names it: the line number, the profile's name ('GPIO17', 'PN.01'), or 'pin 11' for a header pin. */
 export type PinRef = number | string;
 
+/**
+ * A profile is a few kilobytes; the cap is checked before anything is read, so a huge or endless file is refused at
+ * once (with memory bounded by the cap) instead of being parsed.
+ */
+export const MAX_PROFILE_BYTES = 256 * 1024;
+/** YAML aliases a profile may use: enough for shared blocks, too few for an alias bomb's exponential expansion. */
+const MAX_ALIASES = 100;
+
+/** Analyzer channels each sigrok driver has; another driver may have up to 64 (libsigrok's widest logic unit). */
+const DRIVER_CHANNELS: Record<string, number> = { fx2lafw: 16, 'saleae-logic16': 16, 'dreamsourcelab-dslogic': 16, demo: 8, virtual: 64 };
+const MAX_CHANNELS = 64;
+
 export function loadBoardProfile(file: string): BoardProfile {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_PROFILE_BYTES) {
+      throw new InputError(file, `the board profile is ${size} bytes, more than the ${MAX_PROFILE_BYTES} a profile may have: is this the right file?`);
+    }
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(file, `cannot read the board profile: ${(error as Error).message}`);
   }
   return parseBoardProfile(text, file);
 }
 
+/** One thing wrong in a profile: the field's path and what was expected. */
+interface Problem {
+  path: Array<string | number>;
+  message: string;
+}
+
+/** Every problem a profile has, each as `file:line: field: message`, the first one also as `where`/`problem`. */
+export class ProfileError extends InputError {
+  override name = 'ProfileError';
+  constructor(readonly problems: ReadonlyArray<{ where: string; problem: string }>) {
+    super(problems[0]!.where, [problems[0]!.problem, ...problems.slice(1).map((p) => `${p.where}: ${p.problem}`)].join('\n'));
+  }
+}
+
 export function parseBoardProfile(text: string, file: string): BoardProfile {
+  if (text.length > MAX_PROFILE_BYTES) throw new InputError(file, `the board profile has ${text.length} characters, more than the ${MAX_PROFILE_BYTES} a profile may have`);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     throw new InputError(`${file}:${e.linePos?.[0]?.line ?? '?'}`, `not valid YAML: ${e.message.split('\n')[0]}`);
   }
-  const result = Profile.safeParse(doc.toJS());
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const path = issue.path as Array<string | number>;
-    // The deepest node that exists names the line: a missing field points at its parent.
-    let line: number | undefined;
-    for (let depth = path.length; depth >= 0 && line === undefined; depth--) {
-      const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) line = lineCounter.linePos(node.range[0]).line;
-    }
-    const field = path.map(String).join('.') || '(top level)';
-    throw new InputError(`${file}${line ? `:${line}` : ''}`, `${field}: ${issue.message}`);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // The yaml library refuses an alias bomb with a bare ReferenceError; say which file and what to do.
+    throw new InputError(file, `YAML aliases expand too far (${(error as Error).message}): a profile may use at most ${MAX_ALIASES} alias expansions; write the values out`);
   }
+  const located = (problems: Problem[]) => new ProfileError(problems.map((p) => ({ where: locate(doc, lineCounter, file, p.path), problem: `${p.path.map(String).join('.') || '(top level)'}: ${p.message}` })));
+  const result = Profile.safeParse(data);
+  if (!result.success) throw located(result.error.issues.map(schemaProblem));
   const { controller, controllers, ...rest } = result.data;
   const list = controllers ?? [controller!];
   const profile: BoardProfile = { ...rest, controllers: list, controller: list[0]! };
-  checkPins(profile, file);
+  const problems = checkPins(profile);
+  if (problems.length) throw located(problems);
   return profile;
 }
 
-function checkPins(profile: BoardProfile, file: string): void {
-  const names = new Set(profile.controllers.map((c) => c.name));
-  if (names.size !== profile.controllers.length) throw new InputError(file, 'controllers: two controllers have the same name');
+/** The line of the deepest node on the path that exists: a missing field points at its parent. */
+function locate(doc: Document, lineCounter: LineCounter, file: string, path: Array<string | number>): string {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return `${file}:${lineCounter.linePos(node.range[0]).line}`;
+  }
+  return file;
+}
+
+/** A schema issue as a problem; an unknown key gets the known key it most likely meant. */
+function schemaProblem(issue: z.core.$ZodIssue): Problem {
+  const path = issue.path as Array<string | number>;
+  if (issue.code !== 'unrecognized_keys') return { path, message: issue.message };
+  const known = knownKeys(path);
+  const hints = issue.keys.map((key) => {
+    const near = known.length ? closest(key, known) : undefined;
+    return near && distance(key.toLowerCase(), near.toLowerCase()) <= Math.max(2, near.length / 3) ? `${JSON.stringify(key)} (did you mean ${JSON.stringify(near)}?)` : JSON.stringify(key);
+  });
+  return { path: issue.keys.length === 1 ? [...path, issue.keys[0]!] : path, message: `unknown key ${hints.join(', ')}; known keys are ${known.join(', ')}` };
+}
+
+/** The keys the schema allows at a path of the parsed data. */
+function knownKeys(path: Array<string | number>): string[] {
+  const shapes: Record<string, z.ZodObject> = {
+    '': ProfileShape, controller: Controller, 'controllers.*': Controller, 'pins.*': Pin, analyzer: Analyzer,
+    access: Access, 'access.ssh': Ssh, 'access.serial': Serial, passthrough: Passthrough, 'passthrough.host': Access,
+    'passthrough.host.ssh': Ssh, 'passthrough.host.serial': Serial,
+  };
+  const key = path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
+  return Object.keys(shapes[key]?.shape ?? {});
+}
+
+function checkPins(profile: BoardProfile): Problem[] {
+  const problems: Problem[] = [];
+  const names = profile.controllers.map((c) => c.name);
+  if (new Set(names).size !== names.length) problems.push({ path: ['controllers'], message: 'two controllers have the same name' });
   for (const [i, pin] of profile.pins.entries()) {
-    if (pin.controller !== undefined && !names.has(pin.controller)) {
-      throw new InputError(file, `pins.${i}.controller: no controller named ${JSON.stringify(pin.controller)} (have ${[...names].join(', ')})`);
+    if (pin.controller !== undefined && !names.includes(pin.controller)) {
+      problems.push({ path: ['pins', i, 'controller'], message: `no controller named ${JSON.stringify(pin.controller)} (have ${names.join(', ')})` });
     }
     if (pin.controller === undefined && profile.controllers.length > 1) {
-      throw new InputError(file, `pins.${i}.controller: ${pin.name} must name its controller (the board has ${[...names].join(', ')})`);
+      problems.push({ path: ['pins', i, 'controller'], message: `${pin.name} must name its controller (the board has ${names.join(', ')})` });
     }
   }
-  for (const key of ['name', 'header'] as const) {
-    const seen = new Set<unknown>();
-    for (const pin of profile.pins) {
-      if (pin[key] === undefined) continue;
-      if (seen.has(pin[key])) throw new InputError(file, `pins: ${key} ${pin[key]} appears twice`);
-      seen.add(pin[key]);
+  const firstOf = new Map<string, number>();
+  for (const [i, pin] of profile.pins.entries()) {
+    const keys = [
+      ['name', pin.name.toLowerCase(), `name ${pin.name}`],
+      ['header', pin.header, `header ${pin.header}`],
+      ['line', `${pin.controller ?? profile.controller.name}:${pin.line}`, `line ${pin.line} of ${pin.controller ?? profile.controller.name}`],
+    ] as const;
+    for (const [field, value, shown] of keys) {
+      if (value === undefined) continue;
+      const seen = firstOf.get(`${field}=${value}`);
+      if (seen === undefined) firstOf.set(`${field}=${value}`, i);
+      else problems.push({ path: ['pins', i, field], message: `${shown} appears twice (also pins.${seen})` });
     }
-  }
-  const lines = new Set<string>();
-  for (const pin of profile.pins) {
-    const key = `${pin.controller ?? profile.controller.name}:${pin.line}`;
-    if (lines.has(key)) throw new InputError(file, `pins: line ${pin.line} of ${pin.controller ?? profile.controller.name} appears twice`);
-    lines.add(key);
   }
   for (const [role, ref] of Object.entries(profile.roles ?? {})) {
+    const problem = pinProblem(profile, ref);
+    if (problem) problems.push({ path: ['roles', role], message: problem });
+  }
+  const analyzer = profile.analyzer;
+  if (analyzer) {
     try {
-      resolvePin(profile, ref);
-    } catch (error) {
-      throw new InputError(file, `roles.${role}: ${(error as InputError).problem}`);
+      const hertz = parseFrequency(analyzer.samplerate, 'samplerate');
+      if (!Number.isInteger(hertz) || hertz < 1) {
+        problems.push({ path: ['analyzer', 'samplerate'], message: `${JSON.stringify(analyzer.samplerate)} is ${hertz} Hz; a sample rate is a whole number of hertz such as '24MHz' (m is milli, M is mega)` });
+      }
+    } catch {
+      problems.push({ path: ['analyzer', 'samplerate'], message: `cannot read ${JSON.stringify(analyzer.samplerate)} as a frequency: write a number and Hz with an optional prefix k, M or G, such as '24MHz', '500 kHz' or '1GHz'` });
+    }
+    const limit = DRIVER_CHANNELS[analyzer.driver] ?? MAX_CHANNELS;
+    const wiredTo = new Map<string, string>();
+    for (const [channel, ref] of Object.entries(analyzer.channels)) {
+      if (Number(channel.slice(1)) >= limit) {
+        problems.push({ path: ['analyzer', 'channels', channel], message: `${channel} is beyond the analyzer: ${analyzer.driver} has channels D0 to D${limit - 1}` });
+      }
+      const problem = pinProblem(profile, ref);
+      if (problem) {
+        problems.push({ path: ['analyzer', 'channels', channel], message: problem });
+        continue;
+      }
+      const pin = resolvePin(profile, ref).name;
+      const other = wiredTo.get(pin);
+      if (other) problems.push({ path: ['analyzer', 'channels', channel], message: `${channel} and ${other} are both wired to ${pin}: one probe per pin` });
+      else wiredTo.set(pin, channel);
     }
   }
-  for (const [channel, ref] of Object.entries(profile.analyzer?.channels ?? {})) {
-    try {
-      resolvePin(profile, ref);
-    } catch (error) {
-      throw new InputError(file, `analyzer.channels.${channel}: ${(error as InputError).problem}`);
-    }
+  return problems;
+}
+
+/** Why a pin reference does not resolve, with the nearest pin name; undefined when it does. */
+function pinProblem(profile: BoardProfile, ref: PinRef): string | undefined {
+  try {
+    resolvePin(profile, ref);
+    return undefined;
+  } catch (error) {
+    if (typeof ref !== 'string') return (error as InputError).problem;
+    const near = closest(ref, profile.pins.map((p) => p.name));
+    const hint = distance(ref.toLowerCase(), near.toLowerCase()) <= 2 ? ` (did you mean ${near}?)` : '';
+    return `${(error as InputError).problem}${hint}`;
   }
 }
 

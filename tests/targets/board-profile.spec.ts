@@ -55,13 +55,13 @@ test('invalid profiles name the file, the line, the field and what was expected'
   expect(bad(VALID.replace('model: bcm2835', 'model: bcm9999'))).toThrow(/^lab\.yaml:2: controller\.model: Invalid option: expected one of "bcm2835"\|"bcm2711"\|"pl061"\|"tegra234"$/);
   expect(bad(VALID.replace('line: 27', 'line: "27"'))).toThrow(/^lab\.yaml:5: pins\.1\.line: Invalid input: expected number, received string$/);
   expect(bad(VALID.replace('board: demo\n', ''))).toThrow(/^lab\.yaml:1: board: Invalid input: expected string, received undefined$/);
-  expect(bad(VALID + 'colour: blue\n')).toThrow(/^lab\.yaml:1: \(top level\): Unrecognized key: "colour"$/);
-  expect(bad(VALID.replace('header: 13', 'header: 11'))).toThrow(/^lab\.yaml: pins: header 11 appears twice$/);
+  expect(bad(VALID + 'colour: blue\n')).toThrow(/^lab\.yaml:6: colour: unknown key "colour"; known keys are board, description, controller, /);
+  expect(bad(VALID.replace('header: 13', 'header: 11'))).toThrow(/^lab\.yaml:5: pins\.1\.header: header 11 appears twice \(also pins\.0\)$/);
   expect(bad(VALID + 'access:\n  ssh: { host: b, user: pi, key: k, hostKey: "SHA256:short" }\n')).toThrow(/^lab\.yaml:7: access\.ssh\.hostKey: an OpenSSH fingerprint/);
-  expect(bad(VALID + 'analyzer: { driver: fx2lafw, samplerate: 24MHz, channels: { D0: GPIO4 } }\n')).toThrow(/^lab\.yaml: analyzer\.channels\.D0: no pin "GPIO4"/);
-  expect(bad(VALID.replace('controller: {', 'controllers: [{').replace('chip: pinctrl-bcm2835 }', 'chip: a }, { name: b, model: pl061, base: 0, chip: b }]'))).toThrow(/^lab\.yaml: pins\.0\.controller: GPIO17 must name its controller/);
+  expect(bad(VALID + 'analyzer: { driver: fx2lafw, samplerate: 24MHz, channels: { D0: GPIO4 } }\n')).toThrow(/^lab\.yaml:6: analyzer\.channels\.D0: no pin "GPIO4"/);
+  expect(bad(VALID.replace('controller: {', 'controllers: [{').replace('chip: pinctrl-bcm2835 }', 'chip: a }, { name: b, model: pl061, base: 0, chip: b }]'))).toThrow(/^lab\.yaml:4: pins\.0\.controller: GPIO17 must name its controller/);
   expect(bad(VALID.replace('pins:', 'pins: [\n'))).toThrow(/^lab\.yaml:\d+: not valid YAML/);
-  expect(bad(VALID + 'roles: { blink: GPIO4 }\n')).toThrow(/^lab\.yaml: roles\.blink: no pin "GPIO4"/);
+  expect(bad(VALID + 'roles: { blink: GPIO4 }\n')).toThrow(/^lab\.yaml:6: roles\.blink: no pin "GPIO4"/);
   expect(bad(VALID + 'roles: { Blink: GPIO17 }\n')).toThrow(/^lab\.yaml:6: roles\.Blink: roles are lower-case words$/);
   expect(() => loadBoardProfile('/nonexistent/board.yaml')).toThrow(/^\/nonexistent\/board\.yaml: cannot read the board profile/);
 });
