@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import type { TargetName } from './fixtures/targets.js';
 import { claimReportFolder, reportFolder } from './harness/report/report-folder.js';
+import { reporters } from './harness/report/reporters.js';
 
 const reports = reportFolder(import.meta.dirname);
 // The runner claims the folder once; its workers load this file too and must not.
@@ -10,14 +11,7 @@ if (!process.env.TEST_WORKER_INDEX) claimReportFolder(reports);
 // running the scenarios with a worker-scoped `targetName` option.
 export default defineConfig<object, { targetName: TargetName }>({
   outputDir: `${reports}/test-results`,
-  reporter: [
-    ['list'],
-    ['html', { outputFolder: `${reports}/html`, open: 'never' }],
-    ['junit', { outputFile: `${reports}/junit.xml` }],
-    // After the JUnit reporter: marks tests an interrupted run did not finish as errors in junit.xml.
-    ['./harness/report/interrupted-run.ts', { outputFile: `${reports}/junit.xml` }],
-    ['json', { outputFile: `${reports}/results.json` }],
-  ],
+  reporter: reporters(reports),
   projects: [
     { name: 'harness', testDir: 'tests', timeout: 60_000 },
     {

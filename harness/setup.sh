@@ -51,3 +51,6 @@ fi
 
 # The guest image (Debian arm64 packages, cached by their exact versions) and the gpio-stores QEMU plugin.
 npx tsx harness/guest/build.ts >/dev/null
+
+# The pinrig command's bundle (bin/pinrig.js also rebuilds it whenever a source is newer).
+node bin/build-cli.js

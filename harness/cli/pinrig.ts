@@ -4,8 +4,12 @@
  */
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { PINRIG_VERSION } from '../repo-root.js';
 
-const program = new Command('pinrig').description('GPIO test harness: captures, scenarios, grading').showHelpAfterError();
+const program = new Command('pinrig')
+  .description('GPIO test harness: captures, scenarios, grading')
+  .version(PINRIG_VERSION)
+  .showHelpAfterError();
 
 const capture = program.command('capture').description('read capture files (.sr, .vcd)');
 capture
@@ -38,6 +42,8 @@ program
   .option('--workers <n>', 'submissions graded at once, one guest each (keep a core per guest)', '2')
   .option('--force', 'grade every submission again, even when unchanged')
   .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean }) => {
+    // Rubrics are TypeScript files under scenarios/grading/: tsx loads them.
+    (await import('tsx/esm/api')).register();
     const [{ gradeBatch }, { GradeProgress }, { summaryText }] = await Promise.all([
       import('../grading/batch.js'), import('../grading/progress.js'), import('../grading/reports.js'),
     ]);

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import type { Assignment } from './rubric.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-export const ASSIGNMENTS_DIR = path.resolve(import.meta.dirname, '../../scenarios/grading');
+export const ASSIGNMENTS_DIR = path.join(REPO_ROOT, 'scenarios/grading');
 
 export interface LoadedAssignment {
   readonly assignment: Assignment<unknown>;

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SubmissionResult } from './results.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-const HARNESS_DIR = path.resolve(import.meta.dirname, '..');
+const HARNESS_DIR = path.join(REPO_ROOT, 'harness');
 const PACKAGE_JSON = path.resolve(HARNESS_DIR, '../package.json');
 
 /** pinrig's version and a hash of the grading code: a fix to the grader regrades everyone. */

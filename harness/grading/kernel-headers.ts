@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { downloadPackages, extractFiles, resolvePackages, type DebianPackage, type Kernel, type Progress } from '../guest/packages.js';
 import { hostToolsFor, type HeadersDepends } from './kbuild-host-tools.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 export interface KernelHeaders {
   /** The guest kernel, as `uname -r` prints it there (e.g. 6.1.0-56-arm64). */
@@ -29,7 +30,6 @@ export interface ToolchainOptions {
   readonly progress?: Progress;
 }
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const HEADERS_CACHE = path.join(REPO_ROOT, '.cache', 'kernel-headers');
 /** Written last into an unpacked tree: its presence means the tree is complete and fixed. */
 const MANIFEST = 'headers.json';

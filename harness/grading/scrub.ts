@@ -5,8 +5,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT } from '../repo-root.js';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export type Scrub = (text: string) => string;
 

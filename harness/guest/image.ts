@@ -16,6 +16,7 @@ import { entriesFromTree, writeInitramfs, type InitramfsEntry } from './initramf
 import { extractModules } from './modules.js';
 import { downloadPackages, extractFiles, resolvePackages, type DebianPackage, type Kernel, type Progress } from './packages.js';
 import { makeGuestKeys, sshFingerprint } from './ssh-keys.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 /** How to log in to the guest over SSH, where the machine has a network card (virt: forward a host port to its 22). */
 export interface GuestSsh {
@@ -59,7 +60,6 @@ export interface GuestImageOptions {
   readonly progress?: Progress;
 }
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'guest');
 const FILES = {
   kernel: 'vmlinuz',

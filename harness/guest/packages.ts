@@ -5,10 +5,11 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { REPO_ROOT } from '../repo-root.js';
 
 const ARCH = 'arm64';
 /** Downloaded .deb files, shared by the guest image and the kernel headers. */
-const DEB_CACHE = path.resolve(import.meta.dirname, '../..', '.cache', 'debs');
+const DEB_CACHE = path.join(REPO_ROOT, '.cache', 'debs');
 const KERNEL_META = 'linux-image-arm64';
 
 export interface DebianPackage {

@@ -9,13 +9,13 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { REPO_ROOT } from '../repo-root.js';
 
 /** The one QEMU for emulation: Debian bookworm-backports' build (harness/setup.sh installs exactly this). */
 export const QEMU_DEBIAN_VERSION = '1:10.0.2+ds-2+deb13u1~bpo12+1';
 const ORIG_TARBALL = { name: 'qemu_10.0.2+ds.orig.tar.xz', sha256: '0901da33844a331bf8b3602b9c1fbd178e60b737c8e3ade678255bd090c9b9f1' };
 const HEADER = { member: 'qemu-10.0.2/include/qemu/qemu-plugin.h', sha256: 'ceca12f3ba448340b38223617b1c66d7b92e0e0d78687d1e108c42287542836e' };
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const CACHE = path.join(REPO_ROOT, '.cache', 'qemu-plugin');
 const SOURCE = path.join(REPO_ROOT, 'harness', 'instruments', 'qemu', 'gpio-stores.c');
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Bcm2835Gpio } from '../models/bcm2835.js';
 import type { RegisterModel } from '../models/types.js';
 import { outputMask, QemuTarget, type QemuMachine, type QemuTargetOptions } from './qemu-target.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 function bcm(model: RegisterModel): Bcm2835Gpio {
   if (!(model instanceof Bcm2835Gpio)) throw new Error(`a QEMU raspi machine needs a BCM2835/BCM2711 model, not ${model.name}`);
@@ -30,7 +31,7 @@ export const bcmMachine: Pick<QemuMachine, 'drive' | 'consistency'> = {
 export const raspi3b: QemuMachine = {
   name: 'qemu-raspi3b',
   capabilities: { inputs: true, interrupts: false, registerLog: true },
-  profile: path.resolve(import.meta.dirname, '../../fixtures/boards/rpi3b.yaml'),
+  profile: path.join(REPO_ROOT, 'fixtures/boards/rpi3b.yaml'),
   gpioType: 'bcm2835_gpio',
   args: (image, append, console) => [
     '-M', 'raspi3b', '-accel', 'tcg,thread=single',

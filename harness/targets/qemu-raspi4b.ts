@@ -7,11 +7,12 @@
 import path from 'node:path';
 import { bcmMachine } from './qemu-raspi3b.js';
 import { QemuTarget, type QemuMachine, type QemuTargetOptions } from './qemu-target.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 export const raspi4b: QemuMachine = {
   name: 'qemu-raspi4b',
   capabilities: { inputs: true, interrupts: false, registerLog: true },
-  profile: path.resolve(import.meta.dirname, '../../fixtures/boards/rpi4b.yaml'),
+  profile: path.join(REPO_ROOT, 'fixtures/boards/rpi4b.yaml'),
   gpioType: 'bcm2838-gpio',
   args: (image, append, console) => [
     '-M', 'raspi4b', '-accel', 'tcg,thread=single',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Pl061Gpio } from '../models/pl061.js';
 import type { RegisterModel } from '../models/types.js';
 import { outputMask, QemuTarget, type QemuMachine, type QemuTargetOptions } from './qemu-target.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 function pl061(model: RegisterModel): Pl061Gpio {
   if (!(model instanceof Pl061Gpio)) throw new Error(`QEMU virt needs a PL061 model, not ${model.name}`);
@@ -16,7 +17,7 @@ function pl061(model: RegisterModel): Pl061Gpio {
 export const virt: QemuMachine = {
   name: 'qemu-virt',
   capabilities: { inputs: true, interrupts: true, registerLog: true },
-  profile: path.resolve(import.meta.dirname, '../../fixtures/boards/qemu-virt.yaml'),
+  profile: path.join(REPO_ROOT, 'fixtures/boards/qemu-virt.yaml'),
   gpioType: 'pl061',
   // Two CPUs: a module spinning in init freezes a one-CPU guest entirely (kernel-modules.md).
   args: (image, append, console) => [

@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { pinrig as runPinrig } from '../support/pinrig-cli.js';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -9,10 +10,7 @@ import { CAPTURES } from '../files/support.js';
 
 const PWM = path.join(CAPTURES, 'pwm_alsa_test_pwmtest_snippet.sr');
 
-function pinrig(...args: string[]) {
-  // node directly, not npx: npm's own warnings would mix into stderr.
-  return execa('node', ['--import', 'tsx', 'harness/cli/pinrig.ts', ...args], { reject: false, stdin: 'ignore', timeout: 60_000 });
-}
+const pinrig = (...args: string[]) => runPinrig(args);
 
 /** `start-end pwm-1: value` lines of a sigrok decoder run with --protocol-decoder-samplenum. */
 async function sigrokAnnotations(file: string, decoder: string, annotation: string) {

@@ -4,7 +4,7 @@
  * what changed, and no feedback may show a host path or a host file.
  */
 import { test, expect } from '@playwright/test';
-import { execa } from 'execa';
+import { pinrig as runPinrig } from '../support/pinrig-cli.js';
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,8 +45,7 @@ const COUNTER: Record<string, Deserved> = {
 };
 
 function pinrig(args: readonly string[], timeoutMs: number) {
-  // node directly, not npx: npm's own warnings would mix into stderr.
-  return execa('node', ['--import', 'tsx', 'harness/cli/pinrig.ts', ...args], { cwd: ROOT, reject: false, stdin: 'ignore', timeout: timeoutMs });
+  return runPinrig(args, { cwd: ROOT, timeoutMs });
 }
 
 function parseCsv(text: string): { header: string[]; rows: Map<string, string[]> } {

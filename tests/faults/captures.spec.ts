@@ -3,12 +3,12 @@
  * the problem, never a stack trace from inside yauzl or zlib.
  */
 import { readFile, truncate, writeFile } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 import { readCapture } from '../../harness/files/capture.js';
 import { readSr, writeSr } from '../../harness/files/sr.js';
 import { readVcd } from '../../harness/files/vcd.js';
 import { random } from '../support/random.js';
-import { metadataText, randomWaveform, writeZip, type Member } from './support.js';
+import { metadataText, randomWaveform, writeZip, type Member } from '../files/support.js';
 
 /** Rejects with an InputError whose `where` and `problem` contain these. */
 async function expectInputError(promise: Promise<unknown>, where: string, problem: string): Promise<void> {

@@ -1,0 +1,64 @@
+import { execa } from 'execa';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface ReportedTest {
+  title: string;
+  status: string;
+  error?: string;
+  steps: string[];
+  annotations: Array<{ type: string; description?: string }>;
+  attachments: string[];
+}
+
+const CONFIG = path.join(import.meta.dirname, 'faults.config.ts');
+const PLAYWRIGHT = path.join(import.meta.dirname, '../../../node_modules/.bin/playwright');
+
+/**
+ * Runs fault scenarios (runs/*.fault.ts) in a Playwright run of their own, with a real run's reporters, and returns
+ * what its JSON report says of each test and its junit.xml. `interruptOn`: Ctrl-C the run once its output shows this.
+ */
+export async function runFaults(file: string, options: { env?: Record<string, string>; interruptOn?: string } = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pinrig-faults-'));
+  try {
+    const run = execa(PLAYWRIGHT, ['test', '-c', CONFIG, file], {
+      env: { ...options.env, PINRIG_REPORTS: dir },
+      reject: false,
+      timeout: 120_000,
+      stdin: 'ignore',
+      all: true,
+    });
+    if (options.interruptOn) {
+      let seen = '';
+      run.all!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes(options.interruptOn!)) run.kill('SIGINT');
+      });
+    }
+    const { exitCode, all } = await run;
+    const report = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8'));
+    const tests: ReportedTest[] = [];
+    const walk = (suite: any) => {
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests) {
+          const result = t.results[t.results.length - 1] ?? { status: 'not run' };
+          tests.push({
+            title: spec.title,
+            status: result.status,
+            error: result.error?.message,
+            steps: (result.steps ?? []).map((s: any) => s.title),
+            annotations: [...(t.annotations ?? []), ...(result.annotations ?? [])],
+            attachments: (result.attachments ?? []).map((a: any) => a.name),
+          });
+        }
+      }
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    for (const suite of report.suites) walk(suite);
+    const junit = await readFile(path.join(dir, 'junit.xml'), 'utf8');
+    return { exitCode, tests, junit, output: all ?? '', runStatus: report.stats ? report : undefined };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
