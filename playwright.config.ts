@@ -1,11 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import type { TargetName } from './fixtures/targets.js';
-import { claimReportFolder, reportFolder } from './harness/report/report-folder.js';
+import { claimReportFolder, isPlaywrightWorker, reportFolder } from './harness/report/report-folder.js';
 import { reporters } from './harness/report/reporters.js';
 
 const reports = reportFolder(import.meta.dirname);
-// The runner claims the folder once; its workers load this file too and must not.
-if (!process.env.TEST_WORKER_INDEX) claimReportFolder(reports);
+if (!isPlaywrightWorker()) claimReportFolder(reports);
 
 // One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
 // running the scenarios with a worker-scoped `targetName` option.

@@ -11,6 +11,14 @@ export function reportFolder(root: string): string {
   return path.resolve(root, process.env.PINRIG_REPORTS || 'reports');
 }
 
+/**
+ * Playwright loads the config in its runner and again in each worker; only the runner claims the folder. Told apart by
+ * the worker's entry script (an environment variable would be inherited by a run started from inside a test).
+ */
+export function isPlaywrightWorker(): boolean {
+  return /workerProcessEntry\.js$/.test(process.argv[1] ?? '');
+}
+
 /** Takes the folder's lock for this process (released when it exits); throws naming the folder and the other run. */
 export function claimReportFolder(folder: string): void {
   const lock = path.join(folder, '.run.lock');

@@ -1,12 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import type { TargetName } from '../../../fixtures/targets.js';
-import { claimReportFolder, reportFolder } from '../../../harness/report/report-folder.js';
+import { claimReportFolder, isPlaywrightWorker, reportFolder } from '../../../harness/report/report-folder.js';
 import { reporters } from '../../../harness/report/reporters.js';
 
 // Scenarios that fail on purpose, run by tests/faults/*.spec.ts in a Playwright run of their own, with the reporters
 // of a real run writing to the folder in PINRIG_REPORTS.
 const reports = reportFolder(process.cwd());
-if (!process.env.TEST_WORKER_INDEX) claimReportFolder(reports);
+if (!isPlaywrightWorker()) claimReportFolder(reports);
 
 export default defineConfig<object, { targetName: TargetName }>({
   testDir: '.',
