@@ -81,7 +81,12 @@ export async function copySources(submissionDir: string, buildDir: string): Prom
     sources.push(entry.name);
   }
   const listed = ignored.length > LISTED_IGNORED ? [...ignored.slice(0, LISTED_IGNORED), `and ${ignored.length - LISTED_IGNORED} more`] : ignored;
-  if (!sources.some((name) => name.endsWith('.c'))) return { sources, ignored: listed, problem: 'no .c file at the top of the submission folder' };
+  if (!sources.some((name) => name.endsWith('.c'))) {
+    // A .c file that is there but was not taken (a symbolic link, an odd name) is named with the reason.
+    const skipped = ignored.filter((line) => /\.c"? \(/.test(line));
+    const problem = skipped.length ? `no .c file that can be built at the top of the submission folder: ${skipped.join(', ')}` : 'no .c file at the top of the submission folder';
+    return { sources, ignored: listed, problem };
+  }
   return { sources, ignored: listed };
 }
 

@@ -65,10 +65,16 @@ export async function writeReports(results: readonly SubmissionResult[], assignm
 /** The first reason a submission lost points, in one line. */
 export function headline(result: SubmissionResult): string {
   if (result.status === 'error') return `harness error: ${result.error ?? ''}`;
-  if (!result.build.ok) return `did not build: ${(result.build.errors ?? '').split('\n').find((l) => /error/.test(l)) ?? ''}`.trim();
+  if (!result.build.ok) return `did not build: ${buildReason(result.build.errors ?? '')}`;
   if (result.ended) return `stopped: ${result.ended}`;
   const lost = result.criteria.find((c) => !c.passed);
   return lost ? `${lost.name}: ${lost.observed}` : 'full marks';
+}
+
+/** The compiler's first error line, else the build log's last line (pinrig's own reason: no .c file, too large...). */
+function buildReason(log: string): string {
+  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /\berror\b/i.test(l)) ?? lines.at(-1) ?? 'the build failed without a message';
 }
 
 export function summaryText(outcome: { assignment: string; max: number; results: readonly SubmissionResult[]; cached: ReadonlySet<string>; refused: readonly RefusedFolder[]; ms: number; files: { csv: string; junit: string; feedbackDir: string } }): string {

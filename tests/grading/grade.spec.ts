@@ -5,7 +5,7 @@
  */
 import { test, expect } from '@playwright/test';
 import { pinrig as runPinrig } from '../support/pinrig-cli.js';
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -167,44 +167,5 @@ test('the reference solutions are the samples graded at full marks', async () =>
   for (const [assignment, file] of [['blink', 'blink.c'], ['counter', 'counter.c']] as const) {
     const reference = await readFile(path.join(ROOT, 'scenarios', 'grading', assignment, 'reference', file), 'utf8');
     expect(await readFile(path.join(SAMPLES, assignment, 'correct', file), 'utf8')).toBe(reference);
-  }
-});
-
-test('a folder with an unsafe name or a symbolic link is not graded, with the reason; the others are', async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pinrig-grade-test-'));
-  try {
-    const subs = path.join(dir, 'subs');
-    await cp(path.join(SAMPLES, 'blink', 'correct'), path.join(subs, 'bad name;rm'), { recursive: true });
-    await cp(path.join(SAMPLES, 'blink', 'correct'), path.join(subs, 'alice'), { recursive: true });
-    await symlink(path.join(subs, 'alice'), path.join(subs, 'linked'));
-    const run = await pinrig(['grade', subs, '--assignment', 'blink', '--out', path.join(dir, 'out')], 300_000);
-    expect(run.exitCode, run.stderr).toBe(1);
-    expect(run.stdout).toMatch(/^alice +100\/100 +full marks$/m);
-    expect(run.stdout).toContain('not graded (2 folders: rename or copy them, then grade again):');
-    expect(run.stdout).toContain('"bad name;rm" is not a usable student id');
-    expect(run.stdout).toContain('"linked" is a symbolic link: a submission must be a folder of its own');
-    const csv = await readFile(path.join(dir, 'out', 'grades.csv'), 'utf8');
-    expect(csv.split('\n').filter((l) => l.startsWith('alice,'))).toHaveLength(1);
-    expect(csv).not.toContain('bad name');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-test('bad input: a folder with nothing gradable and an unknown assignment are refused before any grading', async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pinrig-grade-test-'));
-  try {
-    await cp(path.join(SAMPLES, 'blink', 'correct'), path.join(dir, 'subs', 'bad name;rm'), { recursive: true });
-    const unsafe = await pinrig(['grade', path.join(dir, 'subs'), '--assignment', 'blink', '--out', path.join(dir, 'out')], 60_000);
-    expect(unsafe.exitCode).toBe(2);
-    expect(unsafe.stderr).toMatch(/^pinrig: .*subs: holds no gradable submission folders \(refused: "bad name;rm" is not a usable student id/m);
-    const unknown = await pinrig(['grade', path.join(dir, 'subs'), '--assignment', 'nope', '--out', path.join(dir, 'out')], 60_000);
-    expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr).toContain('pinrig: --assignment: no assignment "nope" (there are: blink, counter)');
-    const workers = await pinrig(['grade', path.join(SAMPLES, 'blink'), '--assignment', 'blink', '--workers', 'many'], 60_000);
-    expect(workers.exitCode).toBe(2);
-    expect(workers.stderr).toContain('pinrig: --workers: must be a whole number from 1 to 16');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 });
