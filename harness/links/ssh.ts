@@ -93,7 +93,8 @@ const DEFAULTS = {
   readyTimeoutMs: 10_000,
   keepaliveIntervalMs: 5_000,
   keepaliveCountMax: 3,
-  reconnectWithinMs: 60_000,
+  // Long enough for sshd to be restarted, short enough that a board that is gone is an error within seconds.
+  reconnectWithinMs: 10_000,
   timeoutMs: 30_000,
   maxOutput: 1024 * 1024,
 };
@@ -279,7 +280,7 @@ export class SshLink {
     }
     if (this.closed) throw this.error('the link was closed');
     const last = lastError ? `; last attempt: ${lastError.message}` : '';
-    throw this.error(`the connection dropped (${drop.reason}) and did not come back within ${this.settings.reconnectWithinMs} ms (${attempts} attempts${last})`);
+    throw this.error(`the connection dropped (${drop.reason}) and did not come back within ${this.settings.reconnectWithinMs} ms (${attempts} attempts${last}); is the board powered and its SSH server running? (a board that reboots needs a longer reconnectWithinMs)`);
   }
 
   private handshake(readyTimeoutMs: number): Promise<Connection> {

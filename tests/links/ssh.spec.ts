@@ -1,36 +1,13 @@
 import { test as base, expect } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { Shell } from '../../harness/links/shell.js';
-import { SshError, SshHostKeyError, SshLink, shellQuote, type SshOptions } from '../../harness/links/ssh.js';
+import { SshError, shellQuote } from '../../harness/links/ssh.js';
 import { fingerprint } from '../../harness/links/ssh-host-key.js';
-import { startDropbear, type Dropbear } from '../support/dropbear.js';
+import { sshFixtures, type SshFixtures } from '../support/ssh-fixtures.js';
 
-// Every test gets its own real dropbear on loopback (some kill or freeze it) and a `connect` whose links are closed after.
-const test = base.extend<{ server: Dropbear; connect: (extra?: Partial<SshOptions>) => Promise<SshLink> }>({
-  server: async ({}, use) => {
-    const server = await startDropbear();
-    try {
-      await use(server);
-    } finally {
-      await server.dispose();
-    }
-  },
-  connect: async ({ server }, use) => {
-    const links: SshLink[] = [];
-    await use(async (extra = {}) => {
-      const link = await SshLink.connect({
-        host: server.host, port: server.port, user: server.user, privateKey: server.clientKeyPath, hostKey: server.hostFingerprint,
-        ...extra,
-      });
-      links.push(link);
-      return link;
-    });
-    await Promise.all(links.map((link) => link.close()));
-  },
-});
+const test = base.extend<SshFixtures>(sshFixtures);
 
 // Concurrent calls also guard against dropbear 2022.83's channel race (mkj/dropbear#321): unqueued, some failed.
 test('many commands, sequential and concurrent, share one connection', async ({ server, connect }) => {
@@ -81,17 +58,6 @@ test('upload writes exact bytes to a path with spaces and a quote, and sets the 
   await expect(link.upload(testInfo.outputPath('missing'), '/root/x')).rejects.toThrow(/cannot read local file .*missing/);
 });
 
-test('a host key other than the pinned one is refused, showing both fingerprints, host and port', async ({ server, connect }) => {
-  const wrong = fingerprint(randomBytes(51));
-  const error = await connect({ hostKey: wrong }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(SshHostKeyError);
-  const message = String(error);
-  expect(message).toContain(`expected ${wrong}`);
-  expect(message).toContain(`presented ${server.hostFingerprint}`);
-  expect(message).toContain(`${server.host}:${server.port}`);
-  expect(server.logins()).toBe(0);
-});
-
 test('no pin is an error; accept-any must be explicit', async ({ server, connect }) => {
   // As from a board profile that lacks the field: the type system is not there to catch it.
   await expect(connect({ hostKey: undefined as unknown as string })).rejects.toThrow(/no host key pin given.*'accept-any'/);
@@ -118,68 +84,7 @@ test('a command that overruns its timeout is killed and the connection stays usa
   expect(link.handshakes).toBe(1);
 });
 
-test('server killed mid-command: the command fails naming the drop; after a restart the next run reconnects', async ({ server, connect }) => {
-  const link = await connect({ reconnectWithinMs: 1_500 });
-  const reconnects: string[] = [];
-  link.onReconnect((event) => reconnects.push(event.reason));
-  const running = link.run('sleep 20').catch((e: unknown) => e);
-  // Commands on one link are queued: a second connection watches for the sleep to be running.
-  const watcher = await connect();
-  await watcher.check('for i in $(seq 50); do pgrep -x sleep >/dev/null && exit 0; sleep 0.1; done; exit 1');
-  await server.stop();
-  const dropped = await running;
-  expect(dropped).toBeInstanceOf(SshError);
-  expect(String(dropped)).toMatch(/the connection dropped while `sleep 20` ran/);
 
-  // While the server is down, a run retries within its bound, then fails naming the drop.
-  await expect(link.run('true')).rejects.toThrow(/the connection dropped \(.+\) and did not come back within 1500 ms/);
-  expect(reconnects).toEqual([]);
-
-  await server.restart();
-  expect(await link.check('echo back')).toBe('back\n');
-  expect(link.reconnects).toBe(1);
-  expect(link.handshakes).toBe(2);
-  expect(reconnects).toHaveLength(1);
-});
-
-test('a peer that goes silent is detected by keepalives; the link reconnects once it answers again', async ({ server, connect }) => {
-  const link = await connect({ keepaliveIntervalMs: 200, keepaliveCountMax: 2, readyTimeoutMs: 2_000 });
-  await server.freeze();
-  const started = Date.now();
-  const error = await link.run('echo never', { timeoutMs: 20_000 }).catch((e: unknown) => e);
-  expect(String(error)).toMatch(/the connection dropped while `echo never` ran: Keepalive timeout/);
-  expect(Date.now() - started).toBeLessThan(15_000);
-  await server.thaw();
-  expect(await link.check('echo awake')).toBe('awake\n');
-  expect(link.reconnects).toBe(1);
-});
-
-test('connecting to a port that accepts TCP but never speaks SSH fails within readyTimeout', async () => {
-  const sockets = new Set<net.Socket>();
-  const silent = net.createServer((socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const { port } = silent.address() as net.AddressInfo;
-  try {
-    const started = Date.now();
-    const connecting = SshLink.connect({ host: '127.0.0.1', port, user: 'root', password: 'x', hostKey: 'accept-any', readyTimeoutMs: 800 });
-    await expect(connecting).rejects.toThrow(`ssh root@127.0.0.1:${port}: no SSH handshake within 800 ms`);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(sockets.size).toBe(1);
-  } finally {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  }
-});
-
-test('a flood on stdout and stderr is cut at the bound and counted; the next command still works', async ({ connect }) => {
-  const link = await connect();
-  const result = await link.run("head -c 3000000 /dev/zero | tr '\\0' x; head -c 500000 /dev/zero | tr '\\0' e >&2", { maxOutput: 65_536 });
-  expect(result.status).toBe(0);
-  expect(result.stdout).toBe('x'.repeat(65_536));
-  expect(result.stderr).toBe('e'.repeat(65_536));
-  expect(result.truncated).toBe(3_000_000 + 500_000 - 2 * 65_536);
-  expect(await link.check('echo next')).toBe('next\n');
-});
 
 test('Shell runs over an SSH shell channel; closing the channel ends it', async ({ connect }) => {
   const link = await connect();
