@@ -3,12 +3,11 @@
  * and the ways decoding fails, including those where sigrok-cli exits 0.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import { execa } from 'execa';
 import { readSr, writeSr } from '../../harness/files/sr.js';
-import { capture, decode, i2c, INSTALL_COMMAND, pwm, SigrokError, spi, timing, uart } from '../../harness/instruments/sigrok/index.js';
+import { capture, decode, i2c, pwm, SigrokError, spi, timing, uart } from '../../harness/instruments/sigrok/index.js';
 import { periods } from '../../harness/signals/measure.js';
 import { makeWaveform, type Channel, type Level } from '../../harness/signals/waveform.js';
 import { CAPTURES, DEMO, expectNoSigrokLeft, INCREMENTAL, test } from './sigrok-support.js';
@@ -151,18 +150,3 @@ test('SPI on a capture pinrig wrote: MOSI and MISO words at the same samples', a
   expect((await spi(file, { clk: 1, mosi: 2 })).map((w) => w.mosi)).toEqual([0x9f, 0x00, 0x00]);
 });
 
-test('a file that is not a capture, a missing file, a missing sigrok-cli: each fails saying so', async ({ scratch }) => {
-  const notCapture = scratch('notes.sr');
-  await writeFile(notCapture, 'these are not samples\n');
-  const error = await uart(notCapture, { channel: 'D0', baudrate: 9600 }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(SigrokError);
-  expect((error as SigrokError).where).toBe(`${notCapture} (decoder uart:rx=D0:baudrate=9600:format=hex)`);
-  expect((error as SigrokError).problem).toBe('sigrok-cli failed (exit status 1)');
-  expect((error as SigrokError).sigrokMessage).toBe('Error: no input module found for this file.');
-
-  const missing = await timing(scratch('absent.sr'), { channel: 'D0' }).catch((e: unknown) => e);
-  expect((missing as SigrokError).sigrokMessage).toContain('No such file or directory');
-
-  const noBinary = await decode(notCapture, { id: 'uart', channels: { rx: 'D0' } }, 'uart=rx-data', { binary: '/opt/nowhere/sigrok-cli' }).catch((e: unknown) => e);
-  expect((noBinary as Error).message).toContain(INSTALL_COMMAND);
-});

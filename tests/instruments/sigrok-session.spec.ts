@@ -3,11 +3,10 @@
  * device; and the same through SigrokAnalyzer, the adapter to a target's Recording.
  */
 import { expect } from '@playwright/test';
-import { readSr } from '../../harness/files/sr.js';
-import { capture, SigrokAnalyzer, SigrokError, start } from '../../harness/instruments/sigrok/index.js';
+import { capture, SigrokAnalyzer, start } from '../../harness/instruments/sigrok/index.js';
 import type { Recording } from '../../harness/targets/target.js';
 import { edgeIndexAt, type Waveform } from '../../harness/signals/waveform.js';
-import { DEMO, expectNoSigrokLeft, isAlive, test, waitUntil } from './sigrok-support.js';
+import { DEMO, expectNoSigrokLeft, isAlive, test } from './sigrok-support.js';
 
 test.afterEach(expectNoSigrokLeft);
 
@@ -47,37 +46,3 @@ test('SigrokAnalyzer.record() is a Recording: channel names as the analyzer name
   expect(result.capture.waveform.channels.reduce((n, ch) => n + ch.edges.length, 0)).toBeGreaterThan(0);
 });
 
-test('sigrok-cli killed during a session: stop() fails naming the device and what was captured, and keeps it', async ({ scratch }) => {
-  const file = scratch('cut.sr');
-  const session = await start({ device: DEMO, channels: ['D0', 'D1'], samplerate: '1MHz', file });
-  await waitUntil('samples flowing', () => session.samples >= 10_000);
-  const seen = session.samples;
-  process.kill(session.pid!, 'SIGKILL'); // as good as the analyzer being unplugged
-  const error = await session.stop().catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(SigrokError);
-  const e = error as SigrokError;
-  expect(e.where).toBe('sigrok demo (channels D0,D1)');
-  expect(e.problem).toMatch(/^sigrok-cli died mid-capture \(killed by SIGKILL\): was the device unplugged\?; \d+ samples \(.+ at 1000000 Hz\) captured before it, kept in /);
-  expect(e.partial!.waveform.length).toBeGreaterThanOrEqual(seen);
-  expect(e.problem).toContain(`${e.partial!.waveform.length} samples`);
-  expect(e.partial!.files.sr).toBe(file);
-  expect((await readSr(file)).waveform.length).toBe(e.partial!.waveform.length);
-});
-
-test('sigrok-cli that does not react to stop (SIGSTOPped) is interrupted, then killed, within bounds; the samples stay', async () => {
-  const session = await start({ device: DEMO, channels: ['D0', 'D1'], samplerate: '1MHz', stopTimeoutMs: 300 });
-  await waitUntil('samples flowing', () => session.samples >= 10_000);
-  process.kill(session.pid!, 'SIGSTOP'); // it can read neither its stdin nor a SIGINT now; only SIGKILL ends it
-  const seen = session.samples;
-  const error = await session.stop().catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(SigrokError);
-  const e = error as SigrokError;
-  expect(e.problem).toMatch(/^sigrok-cli did not stop when asked and was killed with SIGKILL; \d+ samples/);
-  expect(e.partial!.waveform.length).toBeGreaterThanOrEqual(seen);
-});
-
-test('a session the device refuses to start fails with sigrok-cli\'s message and leaves no process', async () => {
-  const error = await start({ device: DEMO, channels: ['D0'], channelGroup: { name: 'Logic', config: { pattern: 'square' } } }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(SigrokError);
-  expect((error as SigrokError).sigrokMessage).toBe("Failed to set device option 'pattern': invalid argument.");
-});

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Fixtures } from '@playwright/test';
 import { execa } from 'execa';
 import { levelAt, type Waveform } from '../../harness/signals/waveform.js';
 import type { DeviceRef } from '../../harness/instruments/sigrok/index.js';
@@ -16,14 +16,20 @@ export { CAPTURES } from '../files/support.js';
  * `scratch(name)`: a path in a folder of the test's own under the system temp dir, removed afterwards. Not the
  * test's outputPath: reports/test-results is emptied by any Playwright run that starts meanwhile in this checkout.
  */
-export const test = base.extend<{ scratch: (name: string) => string }>({
+export interface ScratchFixtures {
+  scratch: (name: string) => string;
+}
+
+export const scratchFixtures: Fixtures<ScratchFixtures> = {
   // The empty pattern is how Playwright is told this fixture needs no other fixture.
   scratch: async ({}, use) => {
     const dir = await mkdtemp(join(tmpdir(), 'pinrig-sigrok-'));
     await use((name) => join(dir, name));
     await rm(dir, { recursive: true, force: true });
   },
-});
+};
+
+export const test = base.extend<ScratchFixtures>(scratchFixtures);
 
 export const DEMO: DeviceRef = { driver: 'demo' };
 export const LOGIC = ['D0', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7'];
