@@ -8,6 +8,10 @@ export function stripEscapes(text: string): string {
   return text.replace(/\r/g, '').replace(ESCAPES, '');
 }
 
+const TAIL_LINE = 200;
+/** How much of the end of the log a tail looks at: enough for `count` full lines, bounded whatever was printed. */
+const TAIL_WINDOW = 64 * 1024;
+
 export class ConsoleLog {
   private text = '';
   private dropped = 0;
@@ -23,9 +27,13 @@ export class ConsoleLog {
     }
   }
 
-  /** The last `count` non-empty lines. */
+  /**
+   * The last `count` non-empty lines, for an error message: each cut to its last 200 characters, so a flood without
+   * newlines (a guest writing megabytes on one line) cannot make the message megabytes long.
+   */
   tail(count = 15): string {
-    return this.text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
+    const lines = this.text.slice(-TAIL_WINDOW).split('\n').filter((l) => l.trim()).slice(-count);
+    return lines.map((l) => (l.length > TAIL_LINE ? `[…] ${l.slice(-TAIL_LINE)}` : l)).join('\n');
   }
 
   /** All that is kept, with a note of what the bound dropped. */

@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures.js';
+import { ConsoleLog } from '../../harness/links/console-log.js';
 import { runFaults, type ReportedTest } from './runs/run-faults.js';
 
 test.describe.configure({ timeout: 180_000 });
@@ -40,4 +41,25 @@ test('a machine that cannot start is an infrastructure failure, not a scenario r
   expect(tests[0]!.status).toBe('failed');
   expect(tests[0]!.error).toMatch(/^Error: infrastructure failure: qemu-raspi3b did not come up/);
   expect(tests[0]!.annotations.map((a) => a.type)).toContain('infrastructure failure');
+});
+
+test('a guest command that hangs, floods or writes garbage and fake markers: each named, the guest answers after', async () => {
+  const { tests } = await runFaults('console.fault.ts');
+  const [hang, flood, garbage, after] = tests;
+  expect(hang!.error).toMatch(/`while :; do :; done` did not finish within 2000 ms of wall-clock time \(the shell was interrupted and answers again\)/);
+  expect(hang!.error).toMatch(/last console lines[\s\S]*before-the-hang/);
+  // The flood is cut at the bound and counted; the garbage does not end the command early (the real status is 1).
+  expect(flood!.error).toMatch(/characters cut[\s\S]*Expected: 0\s+Received: 391808/);
+  // An error message stays short whatever the guest printed: the console tail is cut per line.
+  expect(hang!.error!.length).toBeLessThan(5_000);
+  expect(garbage!.error).toMatch(/Expected: 0\s+Received: 1/);
+  expect(after!.status).toBe('passed');
+});
+
+test('a megabyte on one console line leaves an error message short: the tail cuts each line', () => {
+  const log = new ConsoleLog();
+  log.append('before\n' + 'x'.repeat(1_000_000) + '\n$ ');
+  const tail = log.tail();
+  expect(tail.length).toBeLessThan(1_000);
+  expect(tail).toBe(`[…] ${'x'.repeat(200)}\n$ `);
 });

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 export interface ReportedTest {
   title: string;
@@ -46,7 +47,7 @@ export async function runFaults(file: string, options: { env?: Record<string, st
           tests.push({
             title: spec.title,
             status: result.status,
-            error: result.error?.message,
+            error: result.error?.message === undefined ? undefined : stripVTControlCharacters(result.error.message),
             steps: (result.steps ?? []).map((s: any) => s.title),
             annotations: [...(t.annotations ?? []), ...(result.annotations ?? [])],
             attachments: (result.attachments ?? []).map((a: any) => a.name),
