@@ -76,16 +76,3 @@ test('`capture inspect` prints a table for a capture made by sigrok\'s demo devi
   expect(run.stdout).toMatch(/^ {2}channel +edges +initial +frequency +duty cycle +pulse width$/m);
   expect(run.stdout).toMatch(/^ {2}D0 +\d+ /m);
 });
-
-test('`capture inspect` on bad input names the file and the problem, exit status 2, no stack trace', async ({}, testInfo) => {
-  const notCapture = await pinrig('capture', 'inspect', 'package.json');
-  expect(notCapture.exitCode).toBe(2);
-  expect(notCapture.stderr).toBe('pinrig: package.json: neither a sigrok session (.sr, a zip) nor a VCD (starts with a $keyword)');
-  const missing = await pinrig('capture', 'inspect', testInfo.outputPath('absent.sr'));
-  expect(missing.exitCode).toBe(2);
-  expect(missing.stderr).toMatch(/absent\.sr: cannot open: ENOENT$/);
-  expect(missing.stderr).not.toMatch(/\n\s+at /);
-  const folder = await pinrig('capture', 'inspect', 'fixtures');
-  expect(folder.exitCode).toBe(2);
-  expect(folder.stderr).toBe('pinrig: fixtures: is a folder: give a capture file (.sr or .vcd)');
-});

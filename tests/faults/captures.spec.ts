@@ -3,12 +3,16 @@
  * the problem, never a stack trace from inside yauzl or zlib.
  */
 import { readFile, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, test } from './fixtures.js';
 import { readCapture } from '../../harness/files/capture.js';
 import { readSr, writeSr } from '../../harness/files/sr.js';
 import { readVcd } from '../../harness/files/vcd.js';
+import { pinrig } from '../support/pinrig-cli.js';
 import { random } from '../support/random.js';
 import { metadataText, randomWaveform, writeZip, type Member } from '../files/support.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Rejects with an InputError whose `where` and `problem` contain these. */
 async function expectInputError(promise: Promise<unknown>, where: string, problem: string): Promise<void> {
@@ -172,4 +176,24 @@ test('readCapture tells a .sr from a VCD by content, and names a file that is ne
   const other = test.info().outputPath('capture.csv');
   await writeFile(other, 'time,D0\n0,1\n');
   await expectInputError(readCapture(other), other, 'neither a sigrok session');
+});
+
+test('`capture inspect` on bad input names the file and the problem, exit status 2, no stack trace', async ({}, testInfo) => {
+  const notCapture = await pinrig(['capture', 'inspect', 'package.json'], { cwd: ROOT });
+  expect(notCapture.exitCode).toBe(2);
+  expect(notCapture.stderr).toBe('pinrig: package.json: neither a sigrok session (.sr, a zip) nor a VCD (starts with a $keyword)');
+  const missing = await pinrig(['capture', 'inspect', testInfo.outputPath('absent.sr')]);
+  expect(missing.exitCode).toBe(2);
+  expect(missing.stderr).toMatch(/absent\.sr: cannot open: ENOENT$/);
+  expect(missing.stderr).not.toMatch(/\n\s+at /);
+  const folder = await pinrig(['capture', 'inspect', 'fixtures'], { cwd: ROOT });
+  expect(folder.exitCode).toBe(2);
+  expect(folder.stderr).toBe('pinrig: fixtures: is a folder: give a capture file (.sr or .vcd)');
+});
+
+test('`capture inspect` on a 200 MB metadata bomb: refused naming the member, exit 2, memory bounded by the 1 MiB cap', async () => {
+  const bomb = await sessionFile('bomb.sr', [{ name: 'metadata', data: Buffer.alloc(200 << 20, 0x61) }]);
+  const run = await pinrig(['capture', 'inspect', bomb], { timeoutMs: 30_000 });
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toBe(`pinrig: ${bomb} [metadata]: is larger than 1048576 bytes once inflated: not a sigrok text member (refused unread)`);
 });
