@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 QEMU_VERSION=$(sed -n "s/^export const QEMU_DEBIAN_VERSION = '\(.*\)';$/\1/p" harness/guest/qemu-plugin.ts)
 QEMU_PACKAGES=(qemu-system-arm qemu-system-common qemu-system-data)
 APT_PACKAGES=(sigrok-cli socat dropbear-bin openssl procps openssh-client gtkwave gcc-12-aarch64-linux-gnu linux-kbuild-6.1 make bubblewrap
-  gcc libglib2.0-dev pkg-config device-tree-compiler xz-utils dpkg-dev)
+  gcc libglib2.0-dev pkg-config device-tree-compiler xz-utils dpkg-dev chromium time)
 BACKPORTS=/etc/apt/sources.list.d/pinrig-bookworm-backports.sources
 
 installed_version() { dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null | sed -n 's/^install ok installed //p'; }

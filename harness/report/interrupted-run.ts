@@ -1,42 +1,32 @@
 /**
- * A Playwright reporter, listed after the JUnit reporter: when a run is interrupted (Ctrl-C, SIGTERM) or hits the
- * global timeout, Playwright's JUnit file counts the tests that did not finish as skipped, so a CI reading JUnit sees
- * green. This adds a test suite "run interrupted" with one error per test that did not finish, so the file says so.
+ * A Playwright reporter, listed before the HTML and JUnit reporters: when a run is interrupted (Ctrl-C, SIGTERM) or
+ * hits its global timeout, Playwright reports the tests that did not finish as skipped, so the HTML report shows
+ * "All 0" and a CI reading JUnit sees green. This turns each of them into an error saying the run was interrupted
+ * before it finished (or started), so both reports show it as one. results.json, written before, keeps Playwright's
+ * own `interrupted` status.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import type { FullResult, Reporter, Suite, TestCase } from '@playwright/test/reporter';
+import type { FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 
 export default class InterruptedRun implements Reporter {
   private suite: Suite | undefined;
-
-  constructor(private readonly options: { outputFile: string }) {}
 
   onBegin(_config: unknown, suite: Suite): void {
     this.suite = suite;
   }
 
-  async onEnd(result: FullResult): Promise<void> {
+  onEnd(result: FullResult): void {
     if (result.status !== 'interrupted' && result.status !== 'timedout') return;
-    const unfinished = (this.suite?.allTests() ?? []).filter(didNotFinish);
     const cause = result.status === 'interrupted' ? 'the run was interrupted' : 'the run hit its global timeout';
-    let xml: string;
-    try {
-      xml = await readFile(this.options.outputFile, 'utf8');
-    } catch {
-      return; // No JUnit file was written (e.g. a listing run): nothing to correct.
+    for (const test of this.suite?.allTests() ?? []) {
+      const last = test.results.at(-1);
+      if (test.expectedStatus === 'skipped' || (last && last.status !== 'interrupted')) continue;
+      const message = `${cause} before this test ${last ? 'finished' : 'started'}`;
+      const marked = last ?? newResult(test);
+      marked.status = 'failed';
+      marked.error = { message };
+      marked.errors.push({ message });
+      test.annotations.push({ type: 'interrupted', description: message });
     }
-    const cases = (unfinished.length ? unfinished : [undefined]).map((test) => {
-      const name = test ? test.titlePath().slice(1).filter(Boolean).join(' › ') : 'the run';
-      const message = `${cause} before ${test ? 'this test finished' : 'it finished'}`;
-      return `<testcase name="${escape(name)}" classname="run interrupted"><error message="${escape(message)}" type="${result.status}"/></testcase>`;
-    });
-    const suite = `<testsuite name="run interrupted" tests="${cases.length}" failures="0" skipped="0" errors="${cases.length}" time="0">\n${cases.join('\n')}\n</testsuite>`;
-    const corrected = xml
-      .replace(/<testsuites\b[^>]*>/, (tag) => tag
-        .replace(/\btests="(\d+)"/, (_m, n) => `tests="${Number(n) + cases.length}"`)
-        .replace(/\berrors="(\d+)"/, (_m, n) => `errors="${Number(n) + cases.length}"`))
-      .replace(/<\/testsuites>\s*$/, `${suite}\n</testsuites>`);
-    await writeFile(this.options.outputFile, corrected);
   }
 
   printsToStdio(): boolean {
@@ -44,13 +34,12 @@ export default class InterruptedRun implements Reporter {
   }
 }
 
-/** A test that was running when the run stopped, or never started. */
-function didNotFinish(test: TestCase): boolean {
-  const last = test.results.at(-1);
-  if (test.expectedStatus === 'skipped') return false;
-  return !last || last.status === 'interrupted';
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** The result of a test that never started, as Playwright records one (TestResult's documented fields). */
+function newResult(test: TestCase): TestResult {
+  const result: TestResult = {
+    retry: test.results.length, parallelIndex: -1, workerIndex: -1, duration: 0, startTime: new Date(), stdout: [],
+    stderr: [], attachments: [], annotations: [], status: 'skipped', steps: [], errors: [],
+  };
+  test.results.push(result);
+  return result;
 }

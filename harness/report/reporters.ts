@@ -1,13 +1,14 @@
-/** What every pinrig run writes into its report folder: the HTML report, JUnit (interruption included) and JSON. */
+/** What every pinrig run writes into its report folder: JSON, the HTML report and JUnit (interruption included). */
 import type { ReporterDescription } from '@playwright/test';
 
 export function reporters(folder: string): ReporterDescription[] {
   return [
     ['list'],
+    ['json', { outputFile: `${folder}/results.json` }],
+    // After the JSON reporter (which keeps Playwright's `interrupted`), before HTML and JUnit: the tests an
+    // interrupted run did not finish become errors there.
+    [`${import.meta.dirname}/interrupted-run.ts`],
     ['html', { outputFolder: `${folder}/html`, open: 'never' }],
     ['junit', { outputFile: `${folder}/junit.xml` }],
-    // After the JUnit reporter: marks the tests an interrupted run did not finish as errors in junit.xml.
-    [`${import.meta.dirname}/interrupted-run.ts`, { outputFile: `${folder}/junit.xml` }],
-    ['json', { outputFile: `${folder}/results.json` }],
   ];
 }

@@ -20,7 +20,7 @@ const PLAYWRIGHT = path.join(import.meta.dirname, '../../../node_modules/.bin/pl
  * Runs fault scenarios (runs/*.fault.ts) in a Playwright run of their own, with a real run's reporters, and returns
  * what its JSON report says of each test and its junit.xml. `interruptOn`: Ctrl-C the run once its output shows this.
  */
-export async function runFaults(file: string, options: { env?: Record<string, string>; interruptOn?: string } = {}) {
+export async function runFaults(file: string, options: { env?: Record<string, string>; interruptOn?: string; renderHtml?: boolean } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pinrig-faults-'));
   try {
     const run = execa(PLAYWRIGHT, ['test', '-c', CONFIG, file], {
@@ -58,8 +58,15 @@ export async function runFaults(file: string, options: { env?: Record<string, st
     };
     for (const suite of report.suites) walk(suite);
     const junit = await readFile(path.join(dir, 'junit.xml'), 'utf8');
-    return { exitCode, tests, junit, output: all ?? '', runStatus: report.stats ? report : undefined };
+    const html = options.renderHtml ? await renderedText(path.join(dir, 'html', 'index.html')) : undefined;
+    return { exitCode, tests, junit, html, output: all ?? '' };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The HTML report's text as a person sees it: rendered by a real browser (Debian's chromium), tags removed. */
+async function renderedText(file: string): Promise<string> {
+  const { stdout } = await execa('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=5000', '--dump-dom', `file://${file}`], { timeout: 60_000, stdin: 'ignore' });
+  return stdout.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 }
