@@ -11,3 +11,11 @@ export class InputError extends Error {
     super(`${where}: ${problem}`);
   }
 }
+
+/**
+ * Whether an error is bad input, also when it comes from another copy of this module (the CLI runs from a bundle,
+ * grading from the sources: `instanceof` cannot see across the two).
+ */
+export function isInputError(error: unknown): error is InputError {
+  return error instanceof Error && typeof (error as InputError).where === 'string' && typeof (error as InputError).problem === 'string';
+}

@@ -3,8 +3,10 @@
  * Each subcommand imports what it needs when it runs, so a quick command does not load grading or QEMU code.
  */
 import { Command } from 'commander';
-import { InputError } from '../errors.js';
-import { PINRIG_VERSION } from '../repo-root.js';
+import { isInputError } from '../errors.js';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PINRIG_VERSION, REPO_ROOT } from '../repo-root.js';
 
 const program = new Command('pinrig')
   .description('GPIO test harness: captures, scenarios, grading')
@@ -42,11 +44,14 @@ program
   .option('--workers <n>', 'submissions graded at once, one guest each (keep a core per guest)', '2')
   .option('--force', 'grade every submission again, even when unchanged')
   .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean }) => {
-    // Rubrics are TypeScript files under scenarios/grading/: tsx loads them.
+    // Rubrics are TypeScript under scenarios/grading/, loaded by tsx, and they share harness classes with the grader
+    // (a rubric throws SubmissionEnded, the grader tests instanceof): so grading runs from the same sources through
+    // tsx, not from this bundle's copies.
     (await import('tsx/esm/api')).register();
-    const [{ gradeBatch }, { GradeProgress }, { summaryText }] = await Promise.all([
-      import('../grading/batch.js'), import('../grading/progress.js'), import('../grading/reports.js'),
-    ]);
+    const source = (file: string) => import(pathToFileURL(path.join(REPO_ROOT, 'harness', file)).href);
+    const [{ gradeBatch }, { GradeProgress }, { summaryText }] = (await Promise.all([
+      source('grading/batch.ts'), source('grading/progress.ts'), source('grading/reports.ts'),
+    ])) as [typeof import('../grading/batch.js'), typeof import('../grading/progress.js'), typeof import('../grading/reports.js')];
     const progress = new GradeProgress(process.stderr);
     const outcome = await gradeBatch({
       submissionsDir, assignment: options.assignment, outDir: options.out, workers: Number(options.workers), force: options.force ?? false,
@@ -60,7 +65,7 @@ program
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof InputError) {
+  if (isInputError(error)) {
     process.stderr.write(`pinrig: ${error.message}\n`);
     process.exit(2);
   }

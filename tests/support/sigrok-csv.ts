@@ -1,0 +1,53 @@
+/**
+ * sigrok-cli as the reference reader of a capture: `-O csv:dedup=true:time=true`, parsed back into a Waveform at the
+ * file's sample rate. CSV, not sigrok's VCD: libsigrok 0.5.2's VCD output puts the names on the wrong bits when the
+ * probe numbers have gaps, while its CSV (and the raw sample bits) are right.
+ */
+import { expect } from '@playwright/test';
+import { execa } from 'execa';
+import type { Level, Waveform } from '../../harness/signals/waveform.js';
+
+/** What sigrok says of one channel: its name, first level and edges (sample indices). */
+export interface SigrokChannel {
+  name: string;
+  initial: Level;
+  edges: number[];
+}
+
+/**
+ * libsigrok 0.5.2's csv output: the time column is (sample index + 1) × period, with period = 10^(3k) / samplerate in
+ * whole units (integer division), 10^(3k) the first power of 1000 at or above the rate, in the unit named in the
+ * header (samples, milliseconds, microseconds, ...). So the sample index is time / period - 1, exactly.
+ */
+function samplePeriod(rate: number): number {
+  let scale = 1;
+  while (scale < rate) scale *= 1000;
+  return Math.floor(scale / rate);
+}
+
+/** Each channel as sigrok-cli reads the capture (dedup: edges and first levels, not the length). */
+export async function sigrokChannels(args: readonly string[], rate: number): Promise<SigrokChannel[]> {
+  const command = `sigrok-cli ${args.join(' ')} -O csv:dedup=true:time=true`;
+  const { stdout, stderr } = await execa('sigrok-cli', [...args, '-O', 'csv:dedup=true:time=true'], { maxBuffer: 1 << 30 });
+  expect(stderr, `${command} wrote to stderr`).toBe('');
+  const lines = stdout.split('\n').filter(Boolean);
+  const channelsLine = lines.find((l) => l.startsWith('; Channels ('));
+  if (!channelsLine) throw new Error(`${command}: no "; Channels" line in:\n${stdout.slice(0, 500)}`);
+  const names = channelsLine.replace(/^; Channels \(\d+\/\d+\): ?/, '').split(', ');
+  const rows = lines.filter((l) => !l.startsWith(';')).slice(1).map((l) => l.split(',').map(Number));
+  const period = samplePeriod(rate);
+  return names.map((name, c) => {
+    const edges: number[] = [];
+    let level = rows[0]?.[c + 1] ?? 0;
+    for (const row of rows.slice(1)) {
+      if (row[c + 1] !== level) edges.push(row[0]! / period - 1);
+      level = row[c + 1]!;
+    }
+    return { name, initial: (rows[0]?.[c + 1] ?? 0) as Level, edges };
+  });
+}
+
+/** pinrig's reading of a capture, in the same terms, to compare with sigrokChannels(). */
+export function pinrigChannels(waveform: Waveform): SigrokChannel[] {
+  return waveform.channels.map((c) => ({ name: c.name, initial: c.initial, edges: Array.from(c.edges) }));
+}
