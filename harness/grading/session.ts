@@ -83,6 +83,7 @@ export class GradingSession implements RubricContext {
       image: options.image,
       append: KERNEL_ARGS,
       extraArgs: ['-no-reboot'],
+      endOnOops: false,
       bootTimeoutMs: options.bootTimeoutMs ?? 30_000,
       qemu: options.qemu,
     });

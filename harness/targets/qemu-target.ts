@@ -18,7 +18,7 @@ import { StoreStream } from '../instruments/qemu/store-stream.js';
 import { NANOSECONDS } from '../signals/waveform.js';
 import { loadBoardProfile, resolvePin, rolePin, type BoardProfile, type PinRef, type ProfilePin } from './board-profile.js';
 import { joinStreams } from './machine-stream.js';
-import { watchForPanic } from './panic-watch.js';
+import { watchForKernelFault } from './kernel-fault-watch.js';
 import { gpiochipBase } from './gpio-sysfs.js';
 import { QemuProcess } from './qemu-process.js';
 import type { Capabilities, Recording, Target } from './target.js';
@@ -61,6 +61,11 @@ export interface QemuTargetOptions {
   readonly extraArgs?: readonly string[];
   /** The gpio-stores plugin (default: the one setup builds). */
   readonly plugin?: string;
+  /**
+   * A kernel oops ends the machine at once, naming the oops line (default). Grading turns this off: its watchdog
+   * attributes an oops to the rubric criterion that caused it.
+   */
+  readonly endOnOops?: boolean;
 }
 
 /**
@@ -119,7 +124,8 @@ export class QemuTarget implements Target {
       await qemu.unlessExited(stores.connected(10_000));
       const serial = await qemu.unlessExited(SocketConsole.connect(path.join(qemu.dir, 'console.sock')));
       opened.push(serial);
-      watchForPanic(serial, (line) => qemu.kill(`the guest kernel panicked: ${line}`));
+      const ending = options.endOnOops === false ? (['panicked'] as const) : (['panicked', 'oopsed'] as const);
+      watchForKernelFault(serial, ending, (fault, line) => qemu.kill(`the guest kernel ${fault}: ${line}`));
       const qmp = await qemu.unlessExited(QmpLink.connect(path.join(qemu.dir, 'qmp.sock')));
       opened.push(qmp);
       const qtest = await qemu.unlessExited(QtestLink.connect(path.join(qemu.dir, 'qtest.sock')));

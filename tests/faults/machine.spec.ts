@@ -1,5 +1,9 @@
 import { test, expect } from './fixtures.js';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
 import { ConsoleLog } from '../../harness/links/console-log.js';
+import { SocketConsole } from '../../harness/links/socket-console.js';
+import { watchForKernelFault } from '../../harness/targets/kernel-fault-watch.js';
 import { runFaults, type ReportedTest } from './runs/run-faults.js';
 
 test.describe.configure({ timeout: 180_000 });
@@ -62,4 +66,30 @@ test('a megabyte on one console line leaves an error message short: the tail cut
   const tail = log.tail();
   expect(tail.length).toBeLessThan(1_000);
   expect(tail).toBe(`[…] ${'x'.repeat(200)}\n$ `);
+});
+
+test('a kernel oops on the console is seen when its line is complete, even split across reads; grading can leave oopses to its watchdog', async ({}, testInfo) => {
+  const socketPath = testInfo.outputPath('console.sock');
+  await mkdir(testInfo.outputDir, { recursive: true });
+  const peers: net.Socket[] = [];
+  const server = net.createServer((peer) => peers.push(peer));
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  const serial = await SocketConsole.connect(socketPath);
+  try {
+    const seen: string[] = [];
+    const panicsOnly: string[] = [];
+    watchForKernelFault(serial, ['panicked', 'oopsed'], (fault, line) => seen.push(`${fault}: ${line}`));
+    watchForKernelFault(serial, ['panicked'], (fault, line) => panicsOnly.push(`${fault}: ${line}`));
+    await expect.poll(() => peers.length).toBe(1);
+    peers[0]!.write('[   12.345678] Unable to handle kernel NULL pointer dereference at virtual ');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen, 'not before the line is complete').toEqual([]);
+    peers[0]!.write('address 0000000000000008\r\n[   12.345700] Internal error: Oops: 96000005 [#1] SMP\r\n');
+    await expect.poll(() => seen).toEqual(['oopsed: Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008']);
+    expect(panicsOnly).toEqual([]);
+  } finally {
+    await serial.close();
+    for (const peer of peers) peer.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
