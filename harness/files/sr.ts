@@ -7,11 +7,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { InputError } from '../errors.js';
-import { EdgeScanner } from '../signals/edge-scan.js';
+import { EdgeScanner, type Unitsize } from '../signals/edge-scan.js';
+import { SampleWindow } from '../signals/sample-window.js';
 import { SampleRenderer } from '../signals/sample-render.js';
 import { formatSrMetadata, parseSrMetadata, srChunkNames, srMetadataFor, type SrMetadata } from '../signals/srzip.js';
 import type { Waveform } from '../signals/waveform.js';
-import { openZip } from './zip.js';
+import { openZip, type ZipArchive } from './zip.js';
 
 export interface SrFile {
   readonly waveform: Waveform;
@@ -22,28 +23,51 @@ export async function readSr(path: string): Promise<SrFile> {
   const zip = await openZip(path);
   try {
     if (!zip.has('version')) throw new InputError(path, 'has no "version" member: not a sigrok session file');
-    const version = (await zip.read('version')).toString('latin1').trim();
-    if (version !== '1' && version !== '2') throw new InputError(`${path} [version]`, `session file version ${JSON.stringify(version)} is not 1 or 2`);
+    // libsigrok reads the leading digits of up to 10 bytes and handles versions 1 and 2.
+    const versionText = (await zip.read('version')).subarray(0, 10).toString('latin1');
+    const version = Number(/^\s*(\d+)/.exec(versionText)?.[1] ?? Number.NaN);
+    if (version !== 1 && version !== 2) throw new InputError(`${path} [version]`, `session file version ${JSON.stringify(versionText.trim())} is not 1 or 2`);
     if (!zip.has('metadata')) throw new InputError(path, 'has no "metadata" member: not a sigrok session file');
     const metadata = parseSrMetadata((await zip.read('metadata')).toString('utf8'), `${path} [metadata]`);
-
-    const names = srChunkNames(zip.names, metadata.capturefile, path);
-    const scanner = new EdgeScanner(metadata.unitsize, metadata.probes.map((p) => p.bit));
-    for (const name of names) {
-      // The zlib stream inflates the next piece (on libuv's thread pool) while this one is scanned.
-      for await (const piece of zip.stream(name)) scanner.push(piece);
-      scanner.endChunk(`${path} [${name}]`);
-    }
-
-    const scanned = scanner.finish();
-    const channels = scanned.channels.map((ch, i) => ({ name: metadata.probes[i]!.name, initial: ch.initial, edges: ch.edges }));
-    // Not makeWaveform: the scanner's edges are increasing by construction, the metadata has checked the rate and
-    // the names, and checking millions of edges again would cost a tenth of the read.
-    const waveform: Waveform = { rate: metadata.samplerate, length: scanned.length, channels };
+    const waveform = metadata.capturefile === undefined ? await analogOnly(zip, metadata, path) : await readLogic(zip, metadata, metadata.capturefile, path);
     return { metadata, waveform };
   } finally {
     await zip.close();
   }
+}
+
+/** The logic channels, scanned chunk by chunk, never whole in memory. */
+async function readLogic(zip: ZipArchive, metadata: SrMetadata, capturefile: string, path: string): Promise<Waveform> {
+  const names = srChunkNames(zip.names, capturefile, path);
+  if (names.length === 0) throw new InputError(path, `has no sample member "${capturefile}" or "${capturefile}-1" for its capturefile`);
+  const bits = metadata.probes.map((p) => p.bit);
+  const u = metadata.unitsize;
+  // 1-, 2- and 4-byte samples are scanned as they are; others through a 4-byte window on the named probes' bytes.
+  const direct = u === 1 || u === 2 || u === 4;
+  const firstByte = direct || bits.length === 0 ? 0 : Math.floor(Math.min(...bits) / 8);
+  const window = direct ? undefined : new SampleWindow(u, firstByte);
+  const beyond = metadata.probes.find((p) => p.bit - 8 * firstByte >= 32);
+  if (beyond) throw new InputError(`${path} [metadata]`, `probe${beyond.bit + 1}=${beyond.name}: pinrig reads named probes within 32 consecutive bits, these span bits ${bits[0]} to ${beyond.bit}`);
+  const scanner = new EdgeScanner(direct ? (u as Unitsize) : 4, bits.map((b) => b - 8 * firstByte));
+  for (const name of names) {
+    // The zlib stream inflates the next piece (on libuv's thread pool) while this one is scanned.
+    for await (const piece of zip.stream(name)) scanner.push(window ? window.push(piece) : piece);
+    if (window?.pending) throw new InputError(`${path} [${name}]`, `the member does not end on a whole ${u}-byte sample (unitsize ${u})`);
+    scanner.endChunk(`${path} [${name}]`);
+  }
+  const scanned = scanner.finish();
+  const channels = scanned.channels.map((ch, i) => ({ name: metadata.probes[i]!.name, initial: ch.initial, edges: ch.edges }));
+  // Not makeWaveform: the scanner's edges are increasing by construction, the metadata has checked the rate and
+  // the names, and checking millions of edges again would cost a tenth of the read.
+  return { rate: metadata.samplerate, length: scanned.length, channels };
+}
+
+/** A file with analog channels only: no logic channel to read; its length is that of the first analog channel. */
+async function analogOnly(zip: ZipArchive, metadata: SrMetadata, path: string): Promise<Waveform> {
+  const member = metadata.analogMember!;
+  let bytes = 0;
+  for (const name of srChunkNames(zip.names, member, path)) for await (const piece of zip.stream(name)) bytes += piece.length;
+  return { rate: metadata.samplerate, length: Math.floor(bytes / 4), channels: [] };
 }
 
 export interface WriteSrOptions {
@@ -65,7 +89,7 @@ function* renderPieces(renderer: SampleRenderer, samples: number): Generator<Buf
 export async function writeSr(path: string, waveform: Waveform, options: WriteSrOptions = {}): Promise<void> {
   const metadata = srMetadataFor(waveform, path);
   const chunkSamples = Math.max(1, Math.floor((options.chunkBytes ?? 4 << 20) / metadata.unitsize));
-  const renderer = new SampleRenderer(waveform, metadata.unitsize);
+  const renderer = new SampleRenderer(waveform, metadata.unitsize as Unitsize);
 
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from('2'), 'version', { compress: false });

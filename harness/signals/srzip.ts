@@ -4,15 +4,10 @@
  */
 import { InputError } from '../errors.js';
 import { parseFrequency } from './units.js';
-import type { Unitsize } from './edge-scan.js';
 import type { Waveform } from './waveform.js';
 
 export interface SrProbe {
-  /**
-   * Bit of the sample that holds this channel: probeN is bit N-1, as libsigrok's hardware drivers and its later
-   * releases have it. (sigrok-cli 0.5.2's demo device and VCD output pack the enabled channels into the low bits
-   * instead; the two readings agree whenever no probe below an enabled one is disabled.)
-   */
+  /** Bit of the sample that holds this channel: probeN is bit N-1 (libsigrok: probeN names logic channel N-1). */
   readonly bit: number;
   readonly name: string;
 }
@@ -20,13 +15,18 @@ export interface SrProbe {
 export interface SrMetadata {
   /** Samples per second. */
   readonly samplerate: number;
-  readonly unitsize: Unitsize;
-  /** Channels the device had; only the enabled ones are in `probes`, so bits may have gaps. */
+  /** Bytes per logic sample; 0 in a file without logic data. */
+  readonly unitsize: number;
+  /** Logic channels the device had; only the named (enabled) ones are in `probes`, so bits may have gaps. */
   readonly totalProbes: number;
-  /** Enabled logic channels, by bit. Analog channels are not read. */
+  /** Named logic channels, by bit. */
   readonly probes: readonly SrProbe[];
-  /** Prefix of the sample members: `logic-1` names `logic-1-1`, `logic-1-2`, ... */
-  readonly capturefile: string;
+  /** Prefix of the sample members (`logic-1` names `logic-1-1`, `logic-1-2`, ...); undefined without logic data. */
+  readonly capturefile: string | undefined;
+  /** Analog channels the file holds, by name: pinrig reads logic channels and names these as skipped. */
+  readonly analog: readonly string[];
+  /** The zip member prefix of the first analog channel's samples (`analog-1-4`), for the length of an analog-only file. */
+  readonly analogMember: string | undefined;
 }
 
 /** The libsigrok whose layout the writer follows. */
@@ -82,37 +82,78 @@ export function formatSamplerate(hz: number): string {
   return `${whole}${fraction ? `.${fraction}` : ''} ${unit}`;
 }
 
+/**
+ * The [device N] section of a session file's metadata, read by libsigrok 0.5.2's rules (src/session_file.c,
+ * sr_session_load, and src/session_driver.c, which streams the samples):
+ * - `[global]` holds nothing needed; a section whose name starts with "device " describes one device. pinrig reads one
+ *   device per file: a second device section with data is an error naming it.
+ * - The device has logic data exactly when `capturefile` is set, and analog data when `total analog` > 0.
+ * - `samplerate` is a size string ("24 MHz", "1 kHz"); pinrig needs one when there is data.
+ * - `total probes` creates logic channels 0..N-1, all disabled; `probeN=NAME` (N >= 1, at most total probes) names
+ *   channel N-1 and enables it. Its samples are bit N-1 of each unit, whatever the order of the lines.
+ * - `unitsize` (bytes per sample, > 0) counts only with a capturefile. Without one a file has no logic data and needs
+ *   none. With a capturefile but no unitsize, libsigrok skips the samples ("Neither analog nor logic data"): pinrig
+ *   refuses the file instead, naming the key, rather than read it as empty.
+ * - `total probes` may exceed the bits of a unit (older captures list 32 probes with unitsize 1): the named probes
+ *   that fit are read; a named probe beyond the unit is an error naming it.
+ * - `analogN=NAME` names analog channel N-1 (after the logic channels); its samples are float32 in members
+ *   `analog-1-N-1`, `analog-1-N-2`, ... pinrig does not read analog values.
+ * - An empty name (`probe2=`) is kept by libsigrok as an empty name; pinrig calls that channel by libsigrok's own
+ *   default name for it, its index ("1" for probe2), since a channel needs a name to be asked for.
+ */
 export function parseSrMetadata(text: string, where: string): SrMetadata {
-  const device = parseIni(text, where).get('device 1');
-  if (!device) throw new InputError(where, 'no [device 1] section');
-  const get = (key: string): { value: string; at: string } => {
-    const entry = device.get(key);
-    if (!entry) throw new InputError(where, `[device 1] has no "${key}"`);
-    return { value: entry.value, at: `${where} line ${entry.line}` };
-  };
+  const ini = parseIni(text, where);
+  const devices = [...ini.keys()].filter((name) => name.startsWith('device '));
+  const withData = devices.filter((name) => ini.get(name)!.has('capturefile') || Number(ini.get(name)!.get('total analog')?.value ?? 0) > 0);
+  if (withData.length > 1) throw new InputError(`${where} [${withData[1]}]`, `a second device with data: pinrig reads session files of one device (this one also has [${withData[0]}])`);
+  const section = withData[0] ?? devices[0];
+  if (!section) throw new InputError(where, 'no [device 1] section');
+  const device = ini.get(section)!;
+  const at = (key: string) => `${where} line ${device.get(key)!.line} ([${section}] ${key})`;
+  const value = (key: string) => device.get(key)?.value;
+  const count = (key: string) => (value(key) === undefined ? 0 : parseWholeNumber(value(key)!, key, at(key)));
 
-  const rate = get('samplerate');
-  const samplerate = parseSamplerate(rate.value, rate.at);
-  const unit = get('unitsize');
-  const unitsize = parseWholeNumber(unit.value, 'unitsize', unit.at);
-  if (unitsize !== 1 && unitsize !== 2 && unitsize !== 4) throw new InputError(unit.at, `unitsize ${unitsize} is not supported (1, 2 or 4 bytes per sample)`);
-  const total = get('total probes');
-  const totalProbes = parseWholeNumber(total.value, 'total probes', total.at);
-  if (totalProbes > unitsize * 8) {
-    throw new InputError(total.at, `${totalProbes} probes do not fit in unitsize ${unitsize} (${unitsize * 8} bits per sample)`);
+  const capturefile = value('capturefile');
+  const totalAnalog = count('total analog');
+  if (capturefile === undefined && totalAnalog === 0) throw new InputError(`${where} [${section}]`, 'holds no data: no capturefile (logic) and no total analog');
+  if (value('samplerate') === undefined) throw new InputError(`${where} [${section}]`, 'has no samplerate: the sample times would mean nothing');
+  const samplerate = parseSamplerate(value('samplerate')!, at('samplerate'));
+
+  let unitsize = 0;
+  if (capturefile !== undefined) {
+    if (value('unitsize') === undefined) {
+      throw new InputError(`${where} [${section}] unitsize`, `missing: the samples in ${capturefile}-* cannot be read without it (libsigrok skips them too)`);
+    }
+    unitsize = parseWholeNumber(value('unitsize')!, 'unitsize', at('unitsize'));
+    if (unitsize < 1 || unitsize > 8) throw new InputError(at('unitsize'), `unitsize ${unitsize} is not 1 to 8 bytes per sample`);
   }
+  const totalProbes = count('total probes');
 
   const probes: SrProbe[] = [];
-  for (const [key, { value, line }] of device) {
-    const m = /^probe(\d+)$/.exec(key);
+  const analog: Array<{ index: number; name: string }> = [];
+  for (const [key, entry] of device) {
+    const m = /^(probe|analog)(\d+)$/.exec(key);
     if (!m) continue;
-    const n = Number(m[1]);
-    if (n < 1 || n > totalProbes) throw new InputError(`${where} line ${line}`, `${key} is outside total probes=${totalProbes}`);
-    if (probes.some((p) => p.name === value)) throw new InputError(`${where} line ${line}`, `${key}=${value}: that name is taken by another probe`);
-    probes.push({ bit: n - 1, name: value });
+    const n = Number(m[2]);
+    if (m[1] === 'analog') {
+      if (n <= totalProbes || n > totalProbes + totalAnalog) throw new InputError(at(key), `${key} is not one of the analog channels ${totalProbes + 1} to ${totalProbes + totalAnalog}`);
+      analog.push({ index: n, name: entry.value });
+      continue;
+    }
+    if (n < 1 || n > totalProbes) throw new InputError(at(key), `${key} is outside total probes=${totalProbes}`);
+    if (capturefile === undefined) continue;
+    if (n > unitsize * 8) throw new InputError(at(key), `${key}=${entry.value} is bit ${n - 1}, beyond the ${unitsize * 8} bits of unitsize=${unitsize}`);
+    const name = entry.value === '' ? String(n - 1) : entry.value;
+    if (probes.some((p) => p.name === name)) throw new InputError(at(key), `${key}=${name}: that name is taken by another probe`);
+    probes.push({ bit: n - 1, name });
   }
   probes.sort((a, b) => a.bit - b.bit);
-  return { samplerate, unitsize, totalProbes, probes, capturefile: get('capturefile').value };
+  analog.sort((a, b) => a.index - b.index);
+  const firstAnalog = totalAnalog > 0 ? totalProbes + 1 : undefined;
+  return {
+    samplerate, unitsize, totalProbes, probes, capturefile,
+    analog: analog.map((a) => a.name), analogMember: firstAnalog === undefined ? undefined : `analog-1-${firstAnalog}`,
+  };
 }
 
 export function formatSrMetadata(meta: SrMetadata): string {
@@ -149,6 +190,8 @@ export function srMetadataFor(waveform: Waveform, where: string): SrMetadata {
     totalProbes: n,
     probes: waveform.channels.map((ch, bit) => ({ bit, name: ch.name })),
     capturefile: 'logic-1',
+    analog: [],
+    analogMember: undefined,
   };
 }
 

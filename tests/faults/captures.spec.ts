@@ -62,13 +62,13 @@ test.describe('.sr files', () => {
     await expectInputError(readSr(path), path, 'no "metadata" member');
   });
 
-  test('unitsize that disagrees with the probes: 9 probes, unitsize 1', async () => {
+  test('a named probe beyond the unitsize: 9 probes, unitsize 1', async () => {
     const path = await sessionFile('nine.sr', [
       { name: 'metadata', data: metadataText({ ...GOOD_METADATA, 'total probes': 9, probe9: 'D8' }) },
       { name: 'logic-1-1', data: new Uint8Array(16) },
     ]);
-    // metadataText puts "total probes" on line 6.
-    await expectInputError(readSr(path), `${path} [metadata] line 6`, '9 probes do not fit in unitsize 1');
+    // metadataText puts probe9 on line 11.
+    await expectInputError(readSr(path), `${path} [metadata] line 11 ([device 1] probe9)`, 'probe9=D8 is bit 8, beyond the 8 bits of unitsize=1');
   });
 
   test('a chunk whose length is not a multiple of the unitsize', async () => {
@@ -85,7 +85,7 @@ test.describe('.sr files', () => {
       { name: 'metadata', data: metadataText({ ...GOOD_METADATA, samplerate: 'fast' }) },
       { name: 'logic-1-1', data: new Uint8Array(16) },
     ]);
-    await expectInputError(readSr(path), `${path} [metadata] line 7`, 'samplerate "fast" is not a sample rate');
+    await expectInputError(readSr(path), `${path} [metadata] line 7 ([device 1] samplerate)`, 'samplerate "fast" is not a sample rate');
   });
 
   test('a gap in the chunk numbers', async () => {
@@ -145,7 +145,7 @@ test.describe('.sr files', () => {
   });
 
   test('two probes with one name', async () => {
-    const path = await sessionFile('twice.sr', [{ name: 'metadata', data: metadataText({ ...GOOD_METADATA, probe2: 'D0' }) }]);
+    const path = await sessionFile('twice.sr', [{ name: 'metadata', data: metadataText({ ...GOOD_METADATA, probe2: 'D0' }) }, { name: 'logic-1-1', data: new Uint8Array(4) }]);
     await expectInputError(readSr(path), `${path} [metadata] line`, 'that name is taken');
   });
 });

@@ -182,7 +182,7 @@ test.describe('sample rates', () => {
 
 test.describe('metadata', () => {
   test('reads what it writes', () => {
-    const meta = { samplerate: 1_234_567, unitsize: 2 as const, totalProbes: 12, probes: [{ bit: 0, name: 'TX' }, { bit: 11, name: 'RX' }], capturefile: 'logic-1' };
+    const meta = { samplerate: 1_234_567, unitsize: 2 as const, totalProbes: 12, probes: [{ bit: 0, name: 'TX' }, { bit: 11, name: 'RX' }], capturefile: 'logic-1', analog: [], analogMember: undefined };
     expect(parseSrMetadata(formatSrMetadata(meta), 'm')).toEqual(meta);
   });
 
@@ -190,16 +190,18 @@ test.describe('metadata', () => {
     const text = '[global]\nsigrok version = 0.2.0\n[device 1]\ndriver = fx2lafw\ncapturefile = logic-1\nunitsize = 1\ntotal probes = 8\nsamplerate = 4 MHz\nprobe1 = Blue\nprobe3 = Red\n';
     expect(parseSrMetadata(text, 'm')).toEqual({
       samplerate: 4_000_000, unitsize: 1, totalProbes: 8, capturefile: 'logic-1', probes: [{ bit: 0, name: 'Blue' }, { bit: 2, name: 'Red' }],
+      analog: [], analogMember: undefined,
     });
   });
 
   test('a probe beyond total probes names its line', () => {
     const text = '[device 1]\ncapturefile=logic-1\ntotal probes=4\nsamplerate=1 MHz\nprobe5=X\nunitsize=1\n';
-    expect(() => parseSrMetadata(text, 'x.sr [metadata]')).toThrow(expect.objectContaining({ where: 'x.sr [metadata] line 5', problem: 'probe5 is outside total probes=4' }));
+    expect(() => parseSrMetadata(text, 'x.sr [metadata]')).toThrow(expect.objectContaining({ where: 'x.sr [metadata] line 5 ([device 1] probe5)', problem: 'probe5 is outside total probes=4' }));
   });
 
   test('a missing key is named', () => {
-    expect(() => parseSrMetadata('[device 1]\ncapturefile=logic-1\n', 'm')).toThrow(expect.objectContaining({ problem: '[device 1] has no "samplerate"' }));
+    expect(() => parseSrMetadata('[device 1]\ncapturefile=logic-1\n', 'm')).toThrow(expect.objectContaining({ where: 'm [device 1]', problem: 'has no samplerate: the sample times would mean nothing' }));
+    expect(() => parseSrMetadata('[device 1]\ncapturefile=logic-1\nsamplerate=1 MHz\n', 'm')).toThrow(expect.objectContaining({ where: 'm [device 1] unitsize', problem: 'missing: the samples in logic-1-* cannot be read without it (libsigrok skips them too)' }));
   });
 });
 

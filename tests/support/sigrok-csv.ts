@@ -34,9 +34,13 @@ export async function sigrokChannels(args: readonly string[], rate: number): Pro
   const channelsLine = lines.find((l) => l.startsWith('; Channels ('));
   if (!channelsLine) throw new Error(`${command}: no "; Channels" line in:\n${stdout.slice(0, 500)}`);
   const names = channelsLine.replace(/^; Channels \(\d+\/\d+\): ?/, '').split(', ');
-  const rows = lines.filter((l) => !l.startsWith(';')).slice(1).map((l) => l.split(',').map(Number));
+  const [header, ...body] = lines.filter((l) => !l.startsWith(';'));
+  const rows = body.map((l) => l.split(',').map(Number));
   const period = samplePeriod(rate);
-  return names.map((name, c) => {
+  // The header row says which columns are logic ("logic") and which analog (their unit): analog ones are left out.
+  const logic = (header ?? '').split(',').slice(1).map((kind, c) => (kind === 'logic' ? c : -1)).filter((c) => c >= 0);
+  return logic.map((c) => {
+    const name = names[c]!;
     const edges: number[] = [];
     let level = rows[0]?.[c + 1] ?? 0;
     for (const row of rows.slice(1)) {
