@@ -2,17 +2,22 @@
  * Value Change Dump (IEEE 1364 §18), as sigrok-cli and GTKWave read and write it, for 1-bit signals only.
  *
  * Reading is fed text in pieces of any size. Decisions:
- * - `$timescale` is required: without it the times mean nothing.
+ * - `$timescale` is required, and is time, not a sample rate: the sample period is found from the timestamps (the
+ *   largest tick count dividing every one of them), or taken from a rate the file declares in a comment, as
+ *   sigrok-cli writes it ("Acquisition with 2/13 channels at 24 MHz"; its times are rounded to the timescale, so
+ *   they are rounded back to that rate).
  * - x and z read as 0, as sigrok's VCD input does, so that pinrig and sigrok agree on the same file.
- * - A multi-bit vector or a real is an error naming its line: pinrig's channels are pins, and skipping a
- *   declared signal would lose data without a word.
- * - The waveform's ticks are those of the timescale (rate = 1/timescale); it ends at the last timestamp
- *   (sigrok and pinrig write one after the last change to mark the end).
+ * - A vector of width 1 (`$var reg 1 # d [0] $end`, values `b1 #`) is a signal like a wire. A wider vector or a real
+ *   is an error naming its line: pinrig's channels are pins, and skipping a declared signal would lose data.
+ * - Signals are named by their $var name; where two scopes hold the same name, by the scope path (`top.cpu.clk`).
+ * - The waveform ends at the last timestamp (sigrok and pinrig write one after the last change to mark the end).
  * - Values before the first timestamp, or at #0, are initial levels; the timeline is never shifted.
  */
 import { InputError } from '../errors.js';
 import { EdgeList } from './edge-list.js';
 import { retime } from './retime.js';
+import { formatSamplerate } from './srzip.js';
+import { parseFrequency } from './units.js';
 import { makeWaveform, type Level, type Waveform } from './waveform.js';
 
 const UNIT_EXPONENT: Record<string, number> = { s: 0, ms: 3, us: 6, ns: 9, ps: 12, fs: 15 };
@@ -35,6 +40,8 @@ function timescaleText(exponent: number): string {
 
 interface ChannelState {
   readonly name: string;
+  /** The scopes it was declared in, outermost first. */
+  readonly scopes: readonly string[];
   initial: Level;
   level: Level;
   readonly edges: EdgeList;
@@ -54,7 +61,14 @@ export class VcdReader {
   private rate: number | undefined;
   private readonly channels: ChannelState[] = [];
   private readonly byId = new Map<string, ChannelState[]>();
+  private readonly scopes: string[] = [];
   private time = 0;
+  /** The largest tick count dividing every timestamp so far (0 before the first non-zero one). */
+  private period = 0;
+  /** A sample rate the file declares (sigrok-cli's comment), in Hz. */
+  private declaredRate: number | undefined;
+  /** The identifier a `b<value>` token waits for, with its level. */
+  private vectorValue: { level: Level; token: string } | undefined;
 
   /** `where` names the file in errors; line numbers are added. */
   constructor(private readonly where: string) {}
@@ -70,10 +84,23 @@ export class VcdReader {
     this.carry = '';
     if (this.section) throw new InputError(`${this.where} line ${this.section.line}`, `$${this.section.keyword} has no $end`);
     if (!this.inBody) throw new InputError(this.where, 'no $enddefinitions: the header never ends');
+    if (this.vectorValue) throw new InputError(this.at(), `${JSON.stringify(this.vectorValue.token)} has no identifier after it`);
+    // No rate declared: the sample period is the largest whole number of ticks dividing every timestamp (used when
+    // the timescale's rate is a whole multiple of it, so the sample rate is a whole number of hertz).
+    const rate = this.rate!;
+    const period = this.declaredRate === undefined && this.period > 1 && rate % this.period === 0 ? this.period : 1;
+    // Without a closing timestamp the capture ends one sample after its last change.
     let length = this.time;
-    for (const ch of this.channels) length = Math.max(length, ch.edges.last() + 1);
-    const channels = this.channels.map((ch) => ({ name: ch.name, initial: ch.initial, edges: ch.edges.toArray() }));
-    return makeWaveform(this.rate!, length, channels, this.where);
+    for (const ch of this.channels) if (ch.edges.last() >= 0) length = Math.max(length, ch.edges.last() + period);
+    const names = this.channels.map((ch) => ch.name);
+    const channels = this.channels.map((ch, i) => ({
+      name: names.indexOf(ch.name) !== names.lastIndexOf(ch.name) ? [...ch.scopes, ch.name].join('.') : names[i]!,
+      initial: ch.initial,
+      edges: ch.edges.toArray(),
+    }));
+    const ticks = makeWaveform(rate, length, channels, this.where);
+    if (this.declaredRate !== undefined) return retime(ticks, this.declaredRate, this.where);
+    return period > 1 ? retime(ticks, rate / period, this.where) : ticks;
   }
 
   private at(line = this.line): string {
@@ -96,12 +123,18 @@ export class VcdReader {
       this.section = { keyword: token.slice(1), line: this.line, tokens: [] };
       return;
     }
+    if (this.vectorValue) {
+      this.change(this.vectorValue.level, token);
+      this.vectorValue = undefined;
+      return;
+    }
     const c = token[0]!;
     if (c === '#') this.advanceTime(token);
+    else if (c === 'b' || c === 'B') this.vectorValue = { level: vectorLevel(token, this.at()), token };
     else if (c === '0' || c === '1' || c === 'x' || c === 'X' || c === 'z' || c === 'Z') this.change(c === '1' ? 1 : 0, token.slice(1));
     else if (token === '$comment') this.section = { keyword: 'comment', line: this.line, tokens: [] };
     else if (token === '$dumpvars' || token === '$dumpall' || token === '$dumpon' || token === '$dumpoff' || token === '$end') return;
-    else if ('bBrR'.includes(c)) throw new InputError(this.at(), `vector or real value ${JSON.stringify(token)}: pinrig reads 1-bit signals only`);
+    else if (c === 'r' || c === 'R') throw new InputError(this.at(), `real value ${JSON.stringify(token)}: pinrig reads 1-bit signals only`);
     else throw new InputError(this.at(), `expected #time or a value change, got ${JSON.stringify(token)}`);
   }
 
@@ -110,6 +143,9 @@ export class VcdReader {
     const { keyword, tokens } = section;
     if (keyword === 'timescale') this.rate = parseTimescale(tokens.join(' '), this.at(section.line));
     else if (keyword === 'var') this.declare(tokens, section.line);
+    else if (keyword === 'scope') this.scopes.push(tokens[1] ?? tokens[0] ?? '');
+    else if (keyword === 'upscope') this.scopes.pop();
+    else if (keyword === 'comment' && !this.inBody) this.declaredRate ??= declaredRate(tokens.join(' '), this.at(section.line));
     else if (keyword === 'enddefinitions') {
       if (this.rate === undefined) throw new InputError(this.at(section.line), 'no $timescale before $enddefinitions: the times would mean nothing');
       this.inBody = true;
@@ -121,7 +157,7 @@ export class VcdReader {
     const [type, size, id] = tokens;
     if (tokens.length < 4 || id === undefined) throw new InputError(this.at(line), `$var needs a type, size, identifier and name, got "${tokens.join(' ')}"`);
     if (size !== '1') throw new InputError(this.at(line), `$var ${type} ${size} ${tokens.slice(3).join('')} is ${size} bits wide: pinrig reads 1-bit signals only`);
-    const ch: ChannelState = { name: tokens.slice(3).join(''), initial: 0, level: 0, edges: new EdgeList() };
+    const ch: ChannelState = { name: tokens.slice(3).join(''), scopes: [...this.scopes], initial: 0, level: 0, edges: new EdgeList() };
     this.channels.push(ch);
     // Several $var may share an identifier (one signal seen from several scopes).
     const shared = this.byId.get(id);
@@ -135,6 +171,7 @@ export class VcdReader {
     if (t < this.time) throw new InputError(this.at(), `time ${t} goes back from ${this.time}`);
     if (t > UINT32_MAX && this.time <= UINT32_MAX) for (const ch of this.channels) ch.edges.widen();
     this.time = t;
+    if (t > 0) this.period = gcd(t, this.period);
   }
 
   private change(level: Level, id: string): void {
@@ -149,6 +186,20 @@ export class VcdReader {
       else ch.edges.push(this.time);
     }
   }
+}
+
+/** The level of a 1-bit vector value (`b1`, `b0`, `bx`, `bz`; x and z read as 0). */
+function vectorLevel(token: string, where: string): Level {
+  const bits = token.slice(1);
+  if (!/^[01xXzZ]+$/.test(bits)) throw new InputError(where, `${JSON.stringify(token)} is not a binary value`);
+  if (bits.replace(/^[0xXzZ]+(?=.)/, '').length > 1) throw new InputError(where, `vector value ${JSON.stringify(token)} is wider than 1 bit: pinrig reads 1-bit signals only`);
+  return bits.endsWith('1') ? 1 : 0;
+}
+
+/** The sample rate in a comment as sigrok-cli writes it ("Acquisition with 2/13 channels at 24 MHz"), if any. */
+function declaredRate(comment: string, where: string): number | undefined {
+  const m = /\bchannels at (\d+(?:\.\d+)? ?[kMG]?Hz)\b/.exec(comment);
+  return m ? parseFrequency(m[1]!, where) : undefined;
 }
 
 export function parseVcd(text: string, where: string): Waveform {
@@ -204,13 +255,16 @@ export function formatVcd(waveform: Waveform, where: string): Iterable<string> {
     if (!/^\S+$/.test(ch.name)) throw new InputError(where, `channel name ${JSON.stringify(ch.name)} cannot be a VCD name (empty or has spaces)`);
   }
   const exponent = vcdTimescaleExponent(waveform, where);
-  return vcdPieces(retime(waveform, 10 ** exponent, where), timescaleText(exponent));
+  return vcdPieces(retime(waveform, 10 ** exponent, where), timescaleText(exponent), waveform.rate);
 }
 
-function* vcdPieces(vcd: Waveform, timescale: string): Generator<string> {
+function* vcdPieces(vcd: Waveform, timescale: string, rate: number): Generator<string> {
   const ids = vcd.channels.map((_, i) => identifier(i));
+  const n = vcd.channels.length;
   let piece = [
     '$version pinrig $end',
+    // sigrok-cli's way of giving the sample rate, which pinrig's reader (and people) read back.
+    `$comment Acquisition with ${n}/${n} channels at ${formatSamplerate(rate)} $end`,
     `$timescale ${timescale} $end`,
     '$scope module pinrig $end',
     ...vcd.channels.map((ch, i) => `$var wire 1 ${ids[i]} ${ch.name} $end`),

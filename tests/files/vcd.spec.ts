@@ -47,9 +47,10 @@ test.describe('pinrig writes, sigrok-cli, GTKWave and pinrig read', () => {
     ]);
     await writeVcd(path, waveform);
     expect(await readFile(path, 'utf8')).toContain('$timescale 1 ns $end');
+    // The rate comes back from the comment the writer puts where sigrok-cli does: the same samples exactly.
     const read = await readVcd(path);
-    expect(read.rate).toBe(1e9);
-    expect(Array.from(read.channels[0]!.edges)).toEqual([125, 375, 12500, 124875]);
+    expect(read.rate).toBe(24e6);
+    expect(Array.from(read.channels[0]!.edges)).toEqual([3, 9, 300, 2997]);
     expectSameWaveform(await readVcd(path, { rate: 24_000_000 }), waveform);
   });
 
@@ -162,9 +163,14 @@ test.describe('reading', () => {
     );
   });
 
-  test('without a closing timestamp the waveform ends one tick after its last edge', () => {
+  test('without a closing timestamp the waveform ends one sample after its last edge', () => {
     const waveform = parseVcd('$timescale 1 ns $end $var wire 1 ! a $end $enddefinitions $end #0 0! #12 1!', 'open.vcd');
+    // Timestamps 0 and 12 ns only: the sample period (12 ns) does not divide 1 s, so the ticks stay nanoseconds.
+    expect(waveform.rate).toBe(1e9);
     expect(waveform.length).toBe(13);
+    const sampled = parseVcd('$timescale 1 ns $end $var wire 1 ! a $end $enddefinitions $end #0 0! #20 1!', 'open.vcd');
+    expect(sampled.rate).toBe(50e6);
+    expect(sampled.length).toBe(2);
   });
 
   test('times beyond 2^32 ticks stay exact (Float64 edges)', () => {
@@ -177,7 +183,7 @@ test.describe('reading', () => {
 
   for (const [what, text, where, problem] of [
     ['a multi-bit vector', '$timescale 1 ns $end\n$var wire 8 # bus $end\n$enddefinitions $end\n', 'v.vcd line 2', '8 bits wide'],
-    ['a vector value change', '$timescale 1 ns $end\n$var wire 1 ! a $end\n$enddefinitions $end\n#0\nb101 !\n', 'v.vcd line 5', 'vector or real value'],
+    ['a vector value wider than 1 bit', '$timescale 1 ns $end\n$var wire 1 ! a $end\n$enddefinitions $end\n#0\nb101 !\n', 'v.vcd line 5', 'wider than 1 bit'],
     ['time going backwards', '$timescale 1 ns $end\n$var wire 1 ! a $end\n$enddefinitions $end\n#5\n1!\n#3\n', 'v.vcd line 6', 'time 3 goes back from 5'],
     ['an unknown timescale', '$timescale 3 ns $end\n$var wire 1 ! a $end\n$enddefinitions $end\n', 'v.vcd line 1', 'is not 1, 10 or 100'],
     ['a header that never ends', '$timescale 1 ns $end\n$var wire 1 ! a $end\n', 'v.vcd', 'no $enddefinitions'],

@@ -25,26 +25,32 @@ function samplePeriod(rate: number): number {
   return Math.floor(scale / rate);
 }
 
-/** Each channel as sigrok-cli reads the capture (dedup: edges and first levels, not the length). */
-export async function sigrokChannels(args: readonly string[], rate: number): Promise<SigrokChannel[]> {
-  const command = `sigrok-cli ${args.join(' ')} -O csv:dedup=true:time=true`;
-  const { stdout, stderr } = await execa('sigrok-cli', [...args, '-O', 'csv:dedup=true:time=true'], { maxBuffer: 1 << 30 });
+/**
+ * Each channel as sigrok-cli reads the capture. `perSample`: one CSV row per sample, without time or dedup, so the row
+ * is the sample index; for VCD input, where sigrok learns the rate only after the CSV header and prints 0 for
+ * every time.
+ */
+export async function sigrokChannels(args: readonly string[], rate: number, options: { perSample?: boolean } = {}): Promise<SigrokChannel[]> {
+  const format = options.perSample ? 'csv:dedup=false:time=false' : 'csv:dedup=true:time=true';
+  const command = `sigrok-cli ${args.join(' ')} -O ${format}`;
+  const { stdout, stderr } = await execa('sigrok-cli', [...args, '-O', format], { maxBuffer: 1 << 30 });
   expect(stderr, `${command} wrote to stderr`).toBe('');
-  const lines = stdout.split('\n').filter(Boolean);
+  const lines = stdout.split('\n').filter((l) => l && !l.startsWith('META '));
   const channelsLine = lines.find((l) => l.startsWith('; Channels ('));
   if (!channelsLine) throw new Error(`${command}: no "; Channels" line in:\n${stdout.slice(0, 500)}`);
   const names = channelsLine.replace(/^; Channels \(\d+\/\d+\): ?/, '').split(', ');
   const [header, ...body] = lines.filter((l) => !l.startsWith(';'));
-  const rows = body.map((l) => l.split(',').map(Number));
-  const period = samplePeriod(rate);
+  const columns = (header ?? '').split(',');
+  const rows = body.map((l, i) => (options.perSample ? [i, ...l.split(',').map(Number)] : l.split(',').map(Number)));
+  const sampleOf = options.perSample ? (row: number[]) => row[0]! : (row: number[]) => row[0]! / samplePeriod(rate) - 1;
   // The header row says which columns are logic ("logic") and which analog (their unit): analog ones are left out.
-  const logic = (header ?? '').split(',').slice(1).map((kind, c) => (kind === 'logic' ? c : -1)).filter((c) => c >= 0);
+  const logic = (options.perSample ? columns : columns.slice(1)).map((kind, c) => (kind === 'logic' ? c : -1)).filter((c) => c >= 0);
   return logic.map((c) => {
     const name = names[c]!;
     const edges: number[] = [];
     let level = rows[0]?.[c + 1] ?? 0;
     for (const row of rows.slice(1)) {
-      if (row[c + 1] !== level) edges.push(row[0]! / period - 1);
+      if (row[c + 1] !== level) edges.push(sampleOf(row));
       level = row[c + 1]!;
     }
     return { name, initial: (rows[0]?.[c + 1] ?? 0) as Level, edges };
