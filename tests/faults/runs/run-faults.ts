@@ -1,3 +1,4 @@
+import { chromium } from '@playwright/test';
 import { execa } from 'execa';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -65,8 +66,18 @@ export async function runFaults(file: string, options: { env?: Record<string, st
   }
 }
 
-/** The HTML report's text as a person sees it: rendered by a real browser (Debian's chromium), tags removed. */
+/**
+ * The HTML report's text as a person sees it: opened in a real browser (Debian's chromium, driven by Playwright),
+ * once the report has rendered its list of tests.
+ */
 async function renderedText(file: string): Promise<string> {
-  const { stdout } = await execa('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=5000', '--dump-dom', `file://${file}`], { timeout: 60_000, stdin: 'ignore' });
-  return stdout.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`file://${file}`);
+    await page.locator('.test-file-test').first().waitFor({ timeout: 30_000 });
+    return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+  } finally {
+    await browser.close();
+  }
 }
