@@ -18,5 +18,5 @@ export interface Capture {
   /** Channel name → pin name (header pin, BCM GPIO, pad), where the wiring is known. */
   readonly pins: Readonly<Record<string, string>>;
   /** Files the capture was written to or read from. */
-  readonly files: Readonly<{ sr?: string; vcd?: string; svg?: string }>;
+  readonly files: Readonly<{ sr?: string; vcd?: string; gtkw?: string; svg?: string }>;
 }

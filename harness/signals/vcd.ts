@@ -16,6 +16,7 @@
 import { InputError } from '../errors.js';
 import { EdgeList } from './edge-list.js';
 import { retime } from './retime.js';
+import { VCD_SCOPE } from './gtkw.js';
 import { formatSamplerate } from './srzip.js';
 import { parseFrequency } from './units.js';
 import { makeWaveform, type Level, type Waveform } from './waveform.js';
@@ -266,7 +267,7 @@ function* vcdPieces(vcd: Waveform, timescale: string, rate: number): Generator<s
     // sigrok-cli's way of giving the sample rate, which pinrig's reader (and people) read back.
     `$comment Acquisition with ${n}/${n} channels at ${formatSamplerate(rate)} $end`,
     `$timescale ${timescale} $end`,
-    '$scope module pinrig $end',
+    `$scope module ${VCD_SCOPE} $end`,
     ...vcd.channels.map((ch, i) => `$var wire 1 ${ids[i]} ${ch.name} $end`),
     '$upscope $end',
     '$enddefinitions $end',

@@ -5,10 +5,13 @@
  */
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { saveCapture } from '../../harness/files/save-capture.js';
 import { readSr } from '../../harness/files/sr.js';
 import { readVcd } from '../../harness/files/vcd.js';
 import { retime } from '../../harness/signals/retime.js';
+import { makeWaveform } from '../../harness/signals/waveform.js';
 import { pinrigChannels, sigrokChannels } from '../support/sigrok-csv.js';
 import { sigrokDemo } from './support.js';
 
@@ -72,4 +75,19 @@ test('a VCD written by sigrok-cli: its comment\'s sample rate, not its timescale
   expect(fromVcd.rate).toBe(24e6);
   expect(pinrigChannels(fromVcd)).toEqual(pinrigChannels(fromSr));
   expect(fromVcd.length).toBeGreaterThanOrEqual(fromSr.channels.reduce((end, c) => Math.max(end, (c.edges.at(-1) ?? 0) + 1), 0));
+});
+
+test('every capture pinrig saves has a GTKWave save file showing each channel of its VCD', async () => {
+  const waveform = makeWaveform(1e6, 100, [{ name: 'GPIO17', initial: 0, edges: [10, 20] }, { name: 'GPIO27', initial: 1, edges: [50] }]);
+  const capture = await saveCapture({ waveform, source: { instrument: 'file', samplerate: 1e6 }, pins: {}, files: {} }, test.info().outputPath('saved'), 'blink');
+  const gtkw = await readFile(capture.files.gtkw!, 'utf8');
+  const vcd = await readFile(capture.files.vcd!, 'utf8');
+  // The dump file by name, beside the save file (GTKWave looks there), and one trace per channel as scope.name.
+  expect(gtkw).toContain(`[dumpfile] "${path.basename(capture.files.vcd!)}"`);
+  expect(path.dirname(capture.files.gtkw!)).toBe(path.dirname(capture.files.vcd!));
+  const scope = /\$scope module (\S+) \$end/.exec(vcd)![1];
+  const declared = [...vcd.matchAll(/\$var wire 1 \S+ (\S+) \$end/g)].map((m) => `${scope}.${m[1]}`);
+  const traces = gtkw.split('\n').filter((l) => /^[A-Za-z]/.test(l));
+  expect(traces).toEqual(declared);
+  expect(traces).toEqual(['pinrig.GPIO17', 'pinrig.GPIO27']);
 });
