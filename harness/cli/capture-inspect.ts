@@ -12,16 +12,19 @@ export interface CaptureReport {
   readonly samples: number;
   readonly duration: number;
   readonly channels: readonly ChannelSummary[];
+  /** Analog channels of the file, not read: pinrig reads logic channels. */
+  readonly skipped: readonly string[];
 }
 
 export async function inspectCapture(file: string): Promise<CaptureReport> {
-  const { waveform } = await readCapture(file);
+  const { waveform, source } = await readCapture(file);
   return {
     file,
     samplerate: waveform.rate,
     samples: waveform.length,
     duration: waveform.length / waveform.rate,
     channels: waveform.channels.map((c) => channelSummary(waveform, c.name)),
+    skipped: source.skipped ?? [],
   };
 }
 
@@ -38,5 +41,6 @@ export function formatReport(report: CaptureReport): string {
   ]);
   const widths = columns.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => '  ' + cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [header, '', line(columns), ...rows.map(line)].join('\n');
+  const skipped = report.skipped.length ? [`  analog channels not read: ${report.skipped.join(', ')}`] : [];
+  return [header, ...skipped, '', line(columns), ...rows.map(line)].join('\n');
 }

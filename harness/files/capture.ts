@@ -30,8 +30,9 @@ async function sniff(path: string): Promise<'sr' | 'vcd' | undefined> {
 export async function readCapture(path: string): Promise<Capture> {
   const kind = await sniff(path);
   if (kind === 'sr') {
-    const { waveform } = await readSr(path);
-    return { waveform, source: { instrument: 'file', samplerate: waveform.rate }, pins: {}, files: { sr: path } };
+    const { waveform, metadata } = await readSr(path);
+    const skipped = metadata.analog.length ? { skipped: metadata.analog } : {};
+    return { waveform, source: { instrument: 'file', samplerate: waveform.rate, ...skipped }, pins: {}, files: { sr: path } };
   }
   if (kind === 'vcd') {
     const waveform = await readVcd(path);

@@ -2,9 +2,10 @@ import { test, expect } from '@playwright/test';
 import { pinrig as runPinrig } from '../support/pinrig-cli.js';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readCapture } from '../../harness/files/capture.js';
+import { shellQuote } from '../../harness/links/ssh.js';
 import { periods } from '../../harness/signals/measure.js';
 import { CAPTURES } from '../files/support.js';
 
@@ -75,4 +76,19 @@ test('`capture inspect` prints a table for a capture made by sigrok\'s demo devi
   expect(run.stdout).toMatch(/1MHz, 10000 samples, 10ms, 2 channel\(s\)/);
   expect(run.stdout).toMatch(/^ {2}channel +edges +initial +frequency +duty cycle +pulse width$/m);
   expect(run.stdout).toMatch(/^ {2}D0 +\d+ /m);
+});
+
+test('`npx pinrig` from the clone: --version, and --json alone on stdout (python3 -m json.tool parses it)', async ({}, testInfo) => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const version = await execa('npx', ['pinrig', '--version'], { cwd: root, stdin: 'ignore' });
+  expect(version.stdout).toBe(JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).version);
+  const file = testInfo.outputPath('mixed.sr');
+  await mkdir(testInfo.outputDir, { recursive: true });
+  await execa('sigrok-cli', ['-d', 'demo', '--channels', 'D0,D1,A0', '--samples', '2000', '-o', file]);
+  const piped = await execa('sh', ['-c', `npx pinrig capture inspect ${shellQuote(file)} --json | python3 -m json.tool`], { cwd: root, stdin: 'ignore' });
+  const report = JSON.parse(piped.stdout);
+  expect(report.channels.map((c: { name: string }) => c.name)).toEqual(['D0', 'D1']);
+  // Analog channels are named as not read, in JSON and in the table.
+  expect(report.skipped).toEqual(['A0']);
+  expect((await pinrig('capture', 'inspect', file)).stdout).toContain('analog channels not read: A0');
 });
