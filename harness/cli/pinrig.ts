@@ -25,6 +25,34 @@ capture
     process.stdout.write((options.json ? JSON.stringify(report) : formatReport(report)) + '\n');
   });
 
+capture
+  .command('convert')
+  .description('write a capture as .sr or .vcd (by the output name), optionally some channels over a time window')
+  .argument('<in>', 'a .sr or .vcd file')
+  .argument('<out>', 'the file to write: NAME.sr or NAME.vcd')
+  .option('--channels <names>', 'comma-separated channels to keep (default: all)')
+  .option('--from <time>', "start of the window, e.g. '1.5ms' (default: the start)")
+  .option('--to <time>', "end of the window, e.g. '20ms' (default: the end)")
+  .action(async (input: string, output: string, options: { channels?: string; from?: string; to?: string }) => {
+    const { convertCapture } = await import('./capture-convert.js');
+    const said = await convertCapture(input, output, { ...options, channels: options.channels?.split(',').map((c) => c.trim()) });
+    process.stderr.write(said + '\n');
+  });
+capture
+  .command('diff')
+  .description('compare B with A channel by channel: edge counts, largest time offset, first difference; exit 1 when they differ')
+  .argument('<a>', 'the reference capture (.sr or .vcd)')
+  .argument('<b>', 'the capture compared with it')
+  .option('--tolerance <t>', "how far an edge of B may be from A's, e.g. '5us' or '1%' (default: exact)")
+  .option('--channels <names>', "comma-separated channels of A to compare (default: all of A's)")
+  .option('--json', 'one JSON object: { same, channels: [{ name, edgesA, edgesB, maxOffset, firstDifference? }] }')
+  .action(async (a: string, b: string, options: { tolerance?: string; channels?: string; json?: boolean }) => {
+    const { diffCaptures, formatDiff } = await import('./capture-diff.js');
+    const diff = await diffCaptures(a, b, { ...(options.tolerance ? { tolerance: options.tolerance } : {}), channels: options.channels?.split(',').map((c) => c.trim()) });
+    process.stdout.write((options.json ? JSON.stringify(diff) : formatDiff(diff, a, b)) + '\n');
+    if (!diff.same) process.exitCode = 1;
+  });
+
 const board = program.command('board').description('board profiles (fixtures/boards/*.yaml)');
 board
   .command('check')
