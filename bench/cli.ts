@@ -2,7 +2,9 @@
  * The pinrig command's whole-process time, start-up included: `pinrig capture inspect` beside
  * `sigrok-cli -i F -O vcd -o /dev/null` on a small real capture and on a 100M-sample one (bench/edges.ts's sparse
  * capture, made here if missing), and beside Node's floor (`node -e 0`). Median of several runs, interleaved.
- * Goals (issue 9): ≤ 0.15 s on the small capture; ≥ 5x faster than sigrok-cli on the large one.
+ * Then the peak RSS of `pinrig capture inspect` on busy captures (a 1 MHz clock at 24 MHz beside sparse channels) of
+ * 100M and 1G samples (8.7M and 87M edges): it must not grow with the length or the edge count.
+ * Goals (issue 9): ≤ 0.15 s on the small capture; ≥ 5x faster than sigrok-cli on the large one; ≤ 128 MB at 1G.
  * Run: npx tsx bench/cli.ts [runs]
  */
 import { execa } from 'execa';
@@ -16,6 +18,15 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'pinrig.js');
 const SMALL = path.resolve(ROOT, '../shared/captures/uart_hello_world_8n1_hello_world_8n1_9600.sr');
 const LARGE = path.join(tmpdir(), 'pinrig-bench', 'sparse-v1.sr');
+const BUSY = { '100M': path.join(tmpdir(), 'pinrig-bench', 'busy-v1.sr'), '1G': path.join(tmpdir(), 'pinrig-bench', 'busy-1g-v1.sr') };
+
+/** A bench capture made once by pinrig's writer (bench/edges-child.ts) and kept in the temp dir. */
+async function ensureCapture(file: string, kind: 'sparse' | 'busy', samples: number): Promise<void> {
+  if (existsSync(file)) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  console.log(`writing ${file} (${samples} samples, 8 channels at 24 MHz) with pinrig's writer...`);
+  await execa('npx', ['tsx', 'bench/edges-child.ts', 'write', kind, file, String(samples)], { cwd: ROOT });
+}
 
 /** Wall seconds (from spawn to exit, timed here: GNU time rounds to 10 ms) and peak RSS (MB, by GNU time). */
 async function measure(command: string[]): Promise<{ seconds: number; mb: number }> {
@@ -50,10 +61,12 @@ await execa('node', [BIN, '--version']); // builds the bundle if a source change
 console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (existsSync(SMALL)) await compare('small real capture (705 bytes, 36506 samples)', SMALL);
 else console.log(`no ${SMALL} on this machine: the small case is skipped`);
-if (!existsSync(LARGE)) {
-  mkdirSync(path.dirname(LARGE), { recursive: true });
-  console.log(`writing ${LARGE} (100M samples, 8 channels at 24 MHz) with pinrig's writer...`);
-  await execa('npx', ['tsx', 'bench/edges-child.ts', 'write', 'sparse', LARGE], { cwd: ROOT });
-}
+await ensureCapture(LARGE, 'sparse', 100_000_000);
 await compare('100M-sample capture', LARGE);
+for (const [size, file] of Object.entries(BUSY)) {
+  await ensureCapture(file, 'busy', size === '1G' ? 1_000_000_000 : 100_000_000);
+  const results = [];
+  for (let i = 0; i < Math.min(runs, 3); i++) results.push(await measure(['node', BIN, 'capture', 'inspect', file]));
+  console.log(`busy ${size}: pinrig capture inspect  ${row('', results.map((r) => r.seconds), 's', 3).trim()}  peak RSS ${Math.max(...results.map((r) => r.mb)).toFixed(0)} MB (goal ≤ 128)`);
+}
 console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

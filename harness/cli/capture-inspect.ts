@@ -2,7 +2,9 @@
  * `pinrig capture inspect FILE`: what a capture holds, per channel. `--json` prints one object whose field names are
  * a contract for other tools: { samplerate, samples, channels: [{ name, edges, initial, ... }] }.
  */
-import { readCapture } from '../files/capture.js';
+import { captureKind, notACapture } from '../files/capture.js';
+import { summarizeSr } from '../files/sr.js';
+import { readVcd } from '../files/vcd.js';
 import { channelSummary, type ChannelSummary } from '../signals/measure-summary.js';
 import { formatFrequency, formatRatio, formatTime } from '../signals/units.js';
 
@@ -16,15 +18,23 @@ export interface CaptureReport {
   readonly skipped: readonly string[];
 }
 
+/** A session file is summarized as it is scanned (memory bounded whatever its length); a VCD is read whole. */
 export async function inspectCapture(file: string): Promise<CaptureReport> {
-  const { waveform, source } = await readCapture(file);
+  const kind = await captureKind(file);
+  if (kind === 'sr') {
+    const { metadata, length, channels } = await summarizeSr(file);
+    const rate = metadata.samplerate;
+    return { file, samplerate: rate, samples: length, duration: length / rate, channels, skipped: metadata.analog };
+  }
+  if (kind !== 'vcd') throw notACapture(file);
+  const waveform = await readVcd(file);
   return {
     file,
     samplerate: waveform.rate,
     samples: waveform.length,
     duration: waveform.length / waveform.rate,
     channels: waveform.channels.map((c) => channelSummary(waveform, c.name)),
-    skipped: source.skipped ?? [],
+    skipped: [],
   };
 }
 

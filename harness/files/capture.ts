@@ -8,7 +8,7 @@ import { readSr } from './sr.js';
 import { readVcd } from './vcd.js';
 
 /** What the file starts with decides, not its name: a .sr is a zip ('PK'), a VCD starts with a $keyword. */
-async function sniff(path: string): Promise<'sr' | 'vcd' | undefined> {
+export async function captureKind(path: string): Promise<'sr' | 'vcd' | undefined> {
   let file;
   try {
     file = await open(path, 'r');
@@ -28,15 +28,18 @@ async function sniff(path: string): Promise<'sr' | 'vcd' | undefined> {
 }
 
 export async function readCapture(path: string): Promise<Capture> {
-  const kind = await sniff(path);
+  const kind = await captureKind(path);
   if (kind === 'sr') {
-    const { waveform, metadata } = await readSr(path);
-    const skipped = metadata.analog.length ? { skipped: metadata.analog } : {};
-    return { waveform, source: { instrument: 'file', samplerate: waveform.rate, ...skipped }, pins: {}, files: { sr: path } };
+    const { waveform } = await readSr(path);
+    return { waveform, source: { instrument: 'file', samplerate: waveform.rate }, pins: {}, files: { sr: path } };
   }
   if (kind === 'vcd') {
     const waveform = await readVcd(path);
     return { waveform, source: { instrument: 'file', samplerate: waveform.rate }, pins: {}, files: { vcd: path } };
   }
-  throw new InputError(path, 'neither a sigrok session (.sr, a zip) nor a VCD (starts with a $keyword)');
+  throw notACapture(path);
+}
+
+export function notACapture(path: string): InputError {
+  return new InputError(path, 'neither a sigrok session (.sr, a zip) nor a VCD (starts with a $keyword)');
 }

@@ -7,7 +7,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { InputError } from '../errors.js';
-import { EdgeScanner, type Unitsize } from '../signals/edge-scan.js';
+import { EdgeList } from '../signals/edge-list.js';
+import { EdgeScanner, type EdgeSink, type ScanResult, type Unitsize } from '../signals/edge-scan.js';
+import { EdgeSummary, type ChannelSummary } from '../signals/edge-summary.js';
 import { SampleWindow } from '../signals/sample-window.js';
 import { SampleRenderer } from '../signals/sample-render.js';
 import { formatSrMetadata, parseSrMetadata, srChunkNames, srMetadataFor, type SrMetadata } from '../signals/srzip.js';
@@ -19,7 +21,26 @@ export interface SrFile {
   readonly metadata: SrMetadata;
 }
 
+/** A session file's logic channels as edges, with its metadata. */
 export async function readSr(path: string): Promise<SrFile> {
+  const { metadata, scanned } = await scanSr(path, () => new EdgeList());
+  const channels = scanned.channels.map((ch, i) => ({ name: metadata.probes[i]!.name, initial: ch.initial, edges: ch.sink.toArray() }));
+  // Not makeWaveform: the scanner's edges are increasing by construction, the metadata has checked the rate and
+  // the names, and checking millions of edges again would cost a tenth of the read.
+  return { metadata, waveform: { rate: metadata.samplerate, length: scanned.length, channels } };
+}
+
+/**
+ * A session file summarized channel by channel straight from the sample scan, keeping no edges: memory does not grow
+ * with the length of the capture or its number of edges (`pinrig capture inspect`).
+ */
+export async function summarizeSr(path: string): Promise<{ metadata: SrMetadata; length: number; channels: ChannelSummary[] }> {
+  const { metadata, scanned } = await scanSr(path, () => new EdgeSummary());
+  const channels = scanned.channels.map((ch, i) => ch.sink.summary(metadata.probes[i]!.name, ch.initial, metadata.samplerate));
+  return { metadata, length: scanned.length, channels };
+}
+
+async function scanSr<S extends EdgeSink>(path: string, newSink: () => S): Promise<{ metadata: SrMetadata; scanned: ScanResult<S> }> {
   const zip = await openZip(path);
   try {
     if (!zip.has('version')) throw new InputError(path, 'has no "version" member: not a sigrok session file');
@@ -29,15 +50,17 @@ export async function readSr(path: string): Promise<SrFile> {
     if (version !== 1 && version !== 2) throw new InputError(`${path} [version]`, `session file version ${JSON.stringify(versionText.trim())} is not 1 or 2`);
     if (!zip.has('metadata')) throw new InputError(path, 'has no "metadata" member: not a sigrok session file');
     const metadata = parseSrMetadata((await zip.read('metadata')).toString('utf8'), `${path} [metadata]`);
-    const waveform = metadata.capturefile === undefined ? await analogOnly(zip, metadata, path) : await readLogic(zip, metadata, metadata.capturefile, path);
-    return { metadata, waveform };
+    const scanned = metadata.capturefile === undefined
+      ? { length: await analogLength(zip, metadata, path), channels: [] }
+      : await scanLogic(zip, metadata, metadata.capturefile, path, newSink);
+    return { metadata, scanned };
   } finally {
     await zip.close();
   }
 }
 
 /** The logic channels, scanned chunk by chunk, never whole in memory. */
-async function readLogic(zip: ZipArchive, metadata: SrMetadata, capturefile: string, path: string): Promise<Waveform> {
+async function scanLogic<S extends EdgeSink>(zip: ZipArchive, metadata: SrMetadata, capturefile: string, path: string, newSink: () => S): Promise<ScanResult<S>> {
   const names = srChunkNames(zip.names, capturefile, path);
   if (names.length === 0) throw new InputError(path, `has no sample member "${capturefile}" or "${capturefile}-1" for its capturefile`);
   const bits = metadata.probes.map((p) => p.bit);
@@ -48,26 +71,21 @@ async function readLogic(zip: ZipArchive, metadata: SrMetadata, capturefile: str
   const window = direct ? undefined : new SampleWindow(u, firstByte);
   const beyond = metadata.probes.find((p) => p.bit - 8 * firstByte >= 32);
   if (beyond) throw new InputError(`${path} [metadata]`, `probe${beyond.bit + 1}=${beyond.name}: pinrig reads named probes within 32 consecutive bits, these span bits ${bits[0]} to ${beyond.bit}`);
-  const scanner = new EdgeScanner(direct ? (u as Unitsize) : 4, bits.map((b) => b - 8 * firstByte));
+  const scanner = new EdgeScanner(direct ? (u as Unitsize) : 4, bits.map((b) => b - 8 * firstByte), newSink);
   for (const name of names) {
     // The zlib stream inflates the next piece (on libuv's thread pool) while this one is scanned.
     for await (const piece of zip.stream(name)) scanner.push(window ? window.push(piece) : piece);
     if (window?.pending) throw new InputError(`${path} [${name}]`, `the member does not end on a whole ${u}-byte sample (unitsize ${u})`);
     scanner.endChunk(`${path} [${name}]`);
   }
-  const scanned = scanner.finish();
-  const channels = scanned.channels.map((ch, i) => ({ name: metadata.probes[i]!.name, initial: ch.initial, edges: ch.edges }));
-  // Not makeWaveform: the scanner's edges are increasing by construction, the metadata has checked the rate and
-  // the names, and checking millions of edges again would cost a tenth of the read.
-  return { rate: metadata.samplerate, length: scanned.length, channels };
+  return scanner.finish();
 }
 
-/** A file with analog channels only: no logic channel to read; its length is that of the first analog channel. */
-async function analogOnly(zip: ZipArchive, metadata: SrMetadata, path: string): Promise<Waveform> {
-  const member = metadata.analogMember!;
+/** A file with analog channels only has no logic channel to read; its length is that of its first analog channel. */
+async function analogLength(zip: ZipArchive, metadata: SrMetadata, path: string): Promise<number> {
   let bytes = 0;
-  for (const name of srChunkNames(zip.names, member, path)) for await (const piece of zip.stream(name)) bytes += piece.length;
-  return { rate: metadata.samplerate, length: Math.floor(bytes / 4), channels: [] };
+  for (const name of srChunkNames(zip.names, metadata.analogMember!, path)) for await (const piece of zip.stream(name)) bytes += piece.length;
+  return Math.floor(bytes / 4);
 }
 
 export interface WriteSrOptions {

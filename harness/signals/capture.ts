@@ -10,8 +10,6 @@ export interface CaptureSource {
   readonly trigger?: string;
   /** ISO time at which sample 0 was taken, where known. */
   readonly startedAt?: string;
-  /** Channels the source had but pinrig does not read (a session file's analog channels), by name. */
-  readonly skipped?: readonly string[];
 }
 
 export interface Capture {

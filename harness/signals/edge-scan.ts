@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import { EdgeList } from './edge-list.js';
-import type { Edges, Level } from './waveform.js';
+import type { Level } from './waveform.js';
 
 export type Unitsize = 1 | 2 | 4;
 
@@ -13,20 +13,27 @@ const UINT32_MAX = 0xffffffff;
 /** The word-at-a-time scan reads samples through an Int32Array, which is in host byte order. */
 export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-export interface ScannedChannel {
+/** Where a channel's edges go: an EdgeList keeps them; an EdgeSummary only summarizes them. */
+export interface EdgeSink {
+  push(tick: number): void;
+  /** Ticks beyond 2^32 - 1 follow. */
+  widen(): void;
+}
+
+export interface ScannedChannel<S extends EdgeSink> {
   readonly bit: number;
   readonly initial: Level;
-  readonly edges: Edges;
+  readonly sink: S;
 }
 
-export interface ScanResult {
+export interface ScanResult<S extends EdgeSink> {
   /** Samples seen. */
   readonly length: number;
-  readonly channels: readonly ScannedChannel[];
+  readonly channels: readonly ScannedChannel<S>[];
 }
 
-export class EdgeScanner {
-  private readonly lists: EdgeList[] = [];
+export class EdgeScanner<S extends EdgeSink = EdgeList> {
+  private readonly lists: S[] = [];
   /** Only the bits of the channels asked for take part: other bits of a sample may hold anything. */
   private readonly mask: number;
   /** Bits per sample, and its log2. */
@@ -44,11 +51,12 @@ export class EdgeScanner {
   constructor(
     readonly unitsize: Unitsize,
     private readonly bits: readonly number[],
+    newSink: () => S = () => new EdgeList() as unknown as S,
   ) {
     if (!HOST_IS_LITTLE_ENDIAN) throw new Error('the sample scan needs a little-endian host');
     let mask = 0;
     for (const bit of bits) {
-      this.lists[bit] = new EdgeList();
+      this.lists[bit] = newSink();
       mask |= 1 << bit;
     }
     this.mask = mask;
@@ -106,10 +114,10 @@ export class EdgeScanner {
     this.samples += chunk.length / u;
   }
 
-  finish(): ScanResult {
+  finish(): ScanResult<S> {
     return {
       length: this.samples,
-      channels: this.bits.map((bit) => ({ bit, initial: ((this.first >>> bit) & 1) as Level, edges: this.lists[bit]!.toArray() })),
+      channels: this.bits.map((bit) => ({ bit, initial: ((this.first >>> bit) & 1) as Level, sink: this.lists[bit]! })),
     };
   }
 

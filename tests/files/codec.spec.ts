@@ -59,7 +59,7 @@ test.describe('EdgeScanner', () => {
         scanner.endChunk('last chunk');
         const scanned = scanner.finish();
         expect(scanned.length).toBe(20_011);
-        expect(scanned.channels.map((c) => ({ bit: c.bit, initial: c.initial, edges: Array.from(c.edges) })), `seed ${seed}, bits ${bits}`).toEqual(
+        expect(scanned.channels.map((c) => ({ bit: c.bit, initial: c.initial, edges: Array.from(c.sink.toArray()) })), `seed ${seed}, bits ${bits}`).toEqual(
           plainScan(bytes, unitsize, bits),
         );
       }
@@ -70,7 +70,7 @@ test.describe('EdgeScanner', () => {
     const samples = new Uint32Array([0, 0x80000000, 0x80000000, 0, 0x80000001]);
     const scanner = new EdgeScanner(4, [0, 31]);
     scanner.push(new Uint8Array(samples.buffer));
-    expect(scanner.finish().channels.map((c) => Array.from(c.edges))).toEqual([[4], [1, 3, 4]]);
+    expect(scanner.finish().channels.map((c) => Array.from(c.sink.toArray()))).toEqual([[4], [1, 3, 4]]);
   });
 
   test('a chunk that ends inside a sample names the chunk', () => {
@@ -93,7 +93,7 @@ test('SampleRenderer and EdgeScanner invert each other, in chunks of any size', 
     for (let n = 1; renderer.remaining > 0; n = (n * 7) % 97 + 1) scanner.push(renderer.next(n));
     const scanned = scanner.finish();
     expectSameWaveform(
-      makeWaveform(1000, scanned.length, scanned.channels.map((c, i) => ({ name: `D${i}`, initial: c.initial, edges: c.edges }))),
+      makeWaveform(1000, scanned.length, scanned.channels.map((c, i) => ({ name: `D${i}`, initial: c.initial, edges: c.sink.toArray() }))),
       waveform,
     );
   }

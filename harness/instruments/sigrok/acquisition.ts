@@ -177,7 +177,7 @@ export class Acquisition {
     const waveform: Waveform = {
       rate: plan.samplerate,
       length: scanned.length,
-      channels: scanned.channels.map((ch, i) => ({ name: plan.channels[i]!, initial: ch.initial, edges: ch.edges })),
+      channels: scanned.channels.map((ch, i) => ({ name: plan.channels[i]!, initial: ch.initial, edges: ch.sink.toArray() })),
     };
     return {
       waveform,
