@@ -60,7 +60,9 @@ board
   .argument('<file>', 'a board profile (YAML)')
   .action(async (file: string) => {
     const { checkBoard } = await import('./board-check.js');
-    process.stdout.write(checkBoard(file) + '\n');
+    const { summary, notes } = checkBoard(file);
+    for (const note of notes) process.stderr.write(note + '\n');
+    process.stdout.write(summary + '\n');
   });
 
 program

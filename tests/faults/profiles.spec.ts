@@ -37,6 +37,13 @@ test('the valid profile passes and is described', async () => {
   expect(stdout).toMatch(/lab\.yaml: ok: board lab, 1 controller\(s\) \(bcm2835\), 2 pins, 1 roles, analyzer fx2lafw at 24MHz on 2 channel\(s\)$/);
 });
 
+test('a sample rate spelled "24 Mhz" is read as the matchers read it, and said back in the usual spelling', async () => {
+  const { exitCode, stdout, stderr } = await check(VALID.replace('24MHz', '24 Mhz'));
+  expect(exitCode).toBe(0);
+  expect(stderr).toBe('lab.yaml: note: analyzer.samplerate "24 Mhz" is read as 24MHz');
+  expect(stdout).toContain('analyzer fx2lafw at 24MHz');
+});
+
 test('an unknown key: its line and the key it most likely meant', async () => {
   const { exitCode, stderr } = await check(VALID.replace('{ header: 13,', '{ haeder: 13,'));
   expect(exitCode).toBe(2);
