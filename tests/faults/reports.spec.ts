@@ -1,6 +1,6 @@
 /** The report folder: a run refuses one it cannot write or that another run is writing, before any test starts. */
 import { execa } from 'execa';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from './fixtures.js';
 
@@ -38,3 +38,43 @@ test('a second run on the same report folder is refused, naming the run that hol
   await expect(readFile(path.join(reports, '.run.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   expect(JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')).stats.expected).toBeGreaterThan(0);
 });
+
+test('a listing run writes nothing: the last run\'s reports stay as they were', async () => {
+  const reports = test.info().outputPath('reports');
+  const first = await run(reports);
+  expect(first.exitCode, first.all).toBe(0);
+  const before = await snapshot(reports);
+  const listing = await execa(PLAYWRIGHT, ['test', '--list'], { cwd: ROOT, env: { PINRIG_REPORTS: reports }, reject: false, stdin: 'ignore', timeout: 60_000, all: true });
+  expect(listing.exitCode).toBe(0);
+  expect(listing.all).toMatch(/Total: \d+ tests in \d+ files/);
+  expect(await snapshot(reports)).toEqual(before);
+});
+
+test('a bare run leaves board projects out, saying so in one line; naming one or setting its profile brings it in', async () => {
+  const env = { PINRIG_REPORTS: test.info().outputPath('reports') };
+  const list = (args: string[], extra: Record<string, string> = {}) =>
+    execa(PLAYWRIGHT, ['test', '--list', ...args], { cwd: ROOT, env: { ...env, ...extra }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
+  const { PATH } = process.env;
+  const bare = await list([], { PATH: PATH! });
+  expect(bare.stderr.split('\n').filter((l) => l.startsWith('pinrig: board projects'))).toEqual([
+    'pinrig: board projects not run (rpi, orin-passthrough): set PINRIG_RPI_PROFILE or PINRIG_ORIN_PROFILE to a board profile (fixtures/boards/), or name one with --project',
+  ]);
+  expect(bare.stdout).toMatch(/\[harness\]/);
+  expect(bare.stdout).toMatch(/\[qemu-virt\]/);
+  expect(bare.stdout).not.toMatch(/\[(rpi|orin-passthrough)( profile)?\]/);
+  const named = await list(['--project=rpi'], { PATH: PATH! });
+  expect(named.stdout).toMatch(/\[rpi profile\] .* rpi: the board profile in PINRIG_RPI_PROFILE/);
+  const withProfile = await list([], { PATH: PATH!, PINRIG_ORIN_PROFILE: 'fixtures/boards/orin-rehearsal.yaml' });
+  expect(withProfile.stdout).toMatch(/\[orin-passthrough\]/);
+  expect(withProfile.stderr).toContain('pinrig: board projects not run (rpi): set PINRIG_RPI_PROFILE');
+});
+
+/** Every file under `dir` with its size and modification time. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of await readdir(dir, { recursive: true })) {
+    const info = await stat(path.join(dir, name));
+    files[name] = `${info.size} ${info.mtimeMs}`;
+  }
+  return files;
+}
