@@ -18,6 +18,10 @@ if (!isPlaywrightWorker()) {
   if (note) process.stderr.write(`${note}\n`);
 }
 const boards = (process.env.PINRIG_BOARD_PROJECTS ?? '').split(',').filter(Boolean) as BoardProject[];
+// On CI a scenario's infrastructure failure is retried once (pinrig's fixtures refuse to retry a scenario's own
+// failure, fixtures/pinrig.ts), and a test that needed it shows as flaky in the report and in JUnit. The harness's own
+// tests are not retried.
+const scenarioRetries = process.env.CI ? 1 : 0;
 const ifChosen = (board: BoardProject, projects: Project[]): Project[] => (boards.includes(board) ? projects : []);
 
 // One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
@@ -32,6 +36,7 @@ export default defineConfig<object, { targetName: TargetName }>({
       testDir: 'scenarios',
       testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
       timeout: 60_000,
+      retries: scenarioRetries,
       use: { targetName: 'qemu-raspi3b' satisfies TargetName },
     },
     {
@@ -39,6 +44,7 @@ export default defineConfig<object, { targetName: TargetName }>({
       testDir: 'scenarios',
       testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
       timeout: 60_000,
+      retries: scenarioRetries,
       use: { targetName: 'qemu-raspi4b' satisfies TargetName },
     },
     {
@@ -47,6 +53,7 @@ export default defineConfig<object, { targetName: TargetName }>({
       testDir: 'scenarios',
       testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
       timeout: 60_000,
+      retries: scenarioRetries,
       use: { targetName: 'qemu-virt' satisfies TargetName },
     },
     // Board projects: configured from a profile path in PINRIG_RPI_PROFILE / PINRIG_ORIN_PROFILE. Each first checks its
@@ -59,6 +66,7 @@ export default defineConfig<object, { targetName: TargetName }>({
         testDir: 'scenarios',
         testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
         timeout: 60_000,
+        retries: scenarioRetries,
         use: { targetName: 'rpi' satisfies TargetName },
       },
     ]),
@@ -69,6 +77,7 @@ export default defineConfig<object, { targetName: TargetName }>({
         dependencies: ['orin-passthrough profile'],
         testDir: 'scenarios/orin-passthrough',
         timeout: 90_000,
+        retries: scenarioRetries,
         use: { targetName: 'orin-passthrough' satisfies TargetName },
       },
     ]),

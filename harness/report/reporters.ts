@@ -9,6 +9,7 @@ export function reporters(folder: string): ReporterDescription[] {
     // interrupted run did not finish become errors there.
     [`${import.meta.dirname}/interrupted-run.ts`],
     ['html', { outputFolder: `${folder}/html`, open: 'never' }],
-    ['junit', { outputFile: `${folder}/junit.xml` }],
+    // includeRetries: a test that passed on its retry is listed with its flaky attempt.
+    ['junit', { outputFile: `${folder}/junit.xml`, includeRetries: true }],
   ];
 }

@@ -12,6 +12,8 @@ export interface ReportedTest {
   steps: string[];
   annotations: Array<{ type: string; description?: string }>;
   attachments: string[];
+  /** Status of each attempt, in order (retries). */
+  attempts: string[];
 }
 
 const CONFIG = path.join(import.meta.dirname, 'faults.config.ts');
@@ -21,10 +23,10 @@ const PLAYWRIGHT = path.join(import.meta.dirname, '../../../node_modules/.bin/pl
  * Runs fault scenarios (runs/*.fault.ts) in a Playwright run of their own, with a real run's reporters, and returns
  * what its JSON report says of each test and its junit.xml. `interruptOn`: Ctrl-C the run once its output shows this.
  */
-export async function runFaults(file: string, options: { env?: Record<string, string>; interruptOn?: string; renderHtml?: boolean } = {}) {
+export async function runFaults(file: string, options: { env?: Record<string, string>; args?: string[]; interruptOn?: string; renderHtml?: boolean } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pinrig-faults-'));
   try {
-    const run = execa(PLAYWRIGHT, ['test', '-c', CONFIG, file], {
+    const run = execa(PLAYWRIGHT, ['test', '-c', CONFIG, file, ...(options.args ?? [])], {
       env: { ...options.env, PINRIG_REPORTS: dir },
       reject: false,
       timeout: 120_000,
@@ -52,6 +54,7 @@ export async function runFaults(file: string, options: { env?: Record<string, st
             steps: (result.steps ?? []).map((s: any) => s.title),
             annotations: [...(t.annotations ?? []), ...(result.annotations ?? [])],
             attachments: (result.attachments ?? []).map((a: any) => a.name),
+            attempts: t.results.map((r: any) => r.status),
           });
         }
       }
