@@ -34,14 +34,14 @@ test.describe('toHavePulses', () => {
     );
     const pwm = wave(NANOSECONDS, 5000 * US, { PWM: [0, squareEdges({ period: 1000 * US, high: 600 * US, periods: 4, first: 500 * US })] });
     expect(() => expect(pwm).toHavePulses('PWM', { width: '500us', tolerance: '2%', level: 'low' })).toThrow(
-      'PWM: pulse 1 (low) at 1.1ms is 400us wide, expected 500us ±2% (490us..510us) (3 of 3 pulses are outside, at 1.1ms, 2.1ms, 3.1ms)',
+      'PWM: pulse 1 (low) at 1.1ms is 400us wide, expected 500us ±2% (490us..510us)\n3 of 3 pulses are outside, at 1.1ms, 2.1ms, 3.1ms',
     );
   });
 
   test('a wrong count lists the pulses seen', () => {
     expect(() => expect(capture()).toHavePulses('GPIO17', { count: 9, window: { end: '5ms' } })).toThrow(
       // The pulse from 4.5ms ends at 5ms, outside the window [0, 5ms).
-      'GPIO17 (D0): expected 9 high pulses between 0s and 5ms, saw 4 high pulses between 0s and 5ms, all 500us wide, at 500us, 1.5ms, 2.5ms, 3.5ms',
+      'GPIO17 (D0): expected 9 high pulses between 0s and 5ms, saw 4 high pulses\nsaw 4 high pulses between 0s and 5ms, all 500us wide, at 500us, 1.5ms, 2.5ms, 3.5ms',
     );
     expect(() => expect(wave(1000, 10, { D0: [0, [5]] })).toHavePulses('D0')).toThrow('D0: expected high pulses, saw no high pulses');
   });
@@ -69,10 +69,10 @@ test.describe('toHaveFrequency', () => {
 
   test('fails with the frequency seen and the shortest and longest period', () => {
     expect(() => expect(capture()).toHaveFrequency('GPIO17', '1.1kHz', { tolerance: '1%' })).toThrow(
-      'GPIO17 (D0): frequency 1kHz (9 periods, all 1ms), expected 1.1kHz ±1% (1.089kHz..1.111kHz)',
+      'GPIO17 (D0): frequency 1kHz, expected 1.1kHz ±1% (1.089kHz..1.111kHz)\n1kHz (9 periods, all 1ms)',
     );
     expect(() => expect(shifted(6, 100)).toHaveFrequency('GPIO17', '1.1kHz', { tolerance: '1%' })).toThrow(
-      'GPIO17 (D0): frequency 1kHz (9 periods; periods from 900us (period 4 at 3.6ms) to 1.1ms (period 3 at 2.5ms)), expected 1.1kHz ±1% (1.089kHz..1.111kHz)',
+      'GPIO17 (D0): frequency 1kHz, expected 1.1kHz ±1% (1.089kHz..1.111kHz)\n1kHz (9 periods; periods from 900us (period 4 at 3.6ms) to 1.1ms (period 3 at 2.5ms))',
     );
   });
 
@@ -103,11 +103,11 @@ test.describe('toHaveDutyCycle', () => {
 
   test('fails with the mean and the range of duty cycles seen', () => {
     expect(() => expect(pwm).toHaveDutyCycle('PWM', '50%', { tolerance: '2%' })).toThrow(
-      'PWM: duty cycle 60% on average (3 periods, all 60%), expected 50% ±2% (48%..52%)',
+      'PWM: duty cycle 60% on average, expected 50% ±2% (48%..52%)\n60% on average (3 periods, all 60%)',
     );
     // The third period is high for 900 of its 1000us.
     expect(() => expect(shifted(5, 400)).toHaveDutyCycle('GPIO17', '50%', { tolerance: '2%' })).toThrow(
-      'GPIO17 (D0): duty cycle 54.4444% on average (9 periods; duty cycles from 50% (period 1 at 500us) to 90% (period 3 at 2.5ms)), expected 50% ±2% (48%..52%)',
+      'GPIO17 (D0): duty cycle 54.4444% on average, expected 50% ±2% (48%..52%)\n54.4444% on average (9 periods; duty cycles from 50% (period 1 at 500us) to 90% (period 3 at 2.5ms))',
     );
   });
 
@@ -131,9 +131,9 @@ test.describe('toHaveJitterBelow', () => {
 
   test('fails with the jitter and the shortest and longest periods', () => {
     expect(() => expect(jittery).toHaveJitterBelow('CLK', '20us')).toThrow(
-      'CLK: period jitter 20us peak-to-peak over 4 periods; periods from 990us (period 3 at 3.01ms) to 1.01ms (period 2 at 2ms), expected below 20us',
+      'CLK: period jitter 20us peak-to-peak, expected below 20us\n20us peak-to-peak over 4 periods; periods from 990us (period 3 at 3.01ms) to 1.01ms (period 2 at 2ms)',
     );
-    expect(() => expect(jittery).toHaveJitterBelow('CLK', '5us', { measure: 'std-dev' })).toThrow(/CLK: period jitter 7\.07107us std-dev over 4 periods/);
+    expect(() => expect(jittery).toHaveJitterBelow('CLK', '5us', { measure: 'std-dev' })).toThrow(/CLK: period jitter 7\.07107us std-dev, expected below 5us\n7\.07107us std-dev over 4 periods/);
   });
 
   test('.not, and too few periods', () => {
@@ -159,17 +159,17 @@ test.describe('toHaveLatency', () => {
 
   test('fails on the first late answer, with both edges and the count of others', () => {
     expect(() => expect(mirror).toHaveLatency('IN', 'OUT', { max: '30us' })).toThrow(
-      'OUT after IN: edge 3 (rising) of IN at 300us answered after 40us (rising edge of OUT at 340us), expected at most 30us',
+      'OUT after IN: edge 3 answered after 40us, expected at most 30us\nedge 3 (rising) of IN at 300us answered after 40us (rising edge of OUT at 340us)',
     );
     expect(() => expect(mirror).toHaveLatency('IN', 'OUT', { expected: '25us', tolerance: '5us' })).toThrow(
-      'OUT after IN: edge 1 (rising) of IN at 100us answered after 10us (rising edge of OUT at 110us), expected 25us ±5us (20us..30us) (2 of 4 edges are off)',
+      'OUT after IN: edge 1 answered after 10us, expected 25us ±5us (20us..30us)\nedge 1 (rising) of IN at 100us answered after 10us (rising edge of OUT at 110us) (2 of 4 edges are off)',
     );
   });
 
   test('fails on an edge never answered', () => {
     const lost = wave(NANOSECONDS, 500 * US, { IN: [0, [100 * US, 200 * US]], OUT: [0, [110 * US]] });
     expect(() => expect(lost).toHaveLatency('IN', 'OUT', { max: '50us' })).toThrow(
-      'OUT after IN: edge 2 (falling) of IN at 200us was never answered (no later edge of OUT), expected at most 50us',
+      'OUT after IN: edge 2 never answered, expected at most 50us\nedge 2 (falling) of IN at 200us was never answered (no later edge of OUT)',
     );
   });
 
@@ -193,7 +193,7 @@ test.describe('toHaveEdgeCount', () => {
 
   test('fails with the edges seen', () => {
     expect(() => expect(capture()).toHaveEdgeCount('GPIO17', 3, { window: { start: '1ms', end: '2ms' } })).toThrow(
-      'GPIO17 (D0): expected 3 edges between 1ms and 2ms, saw 2: at 1ms, 1.5ms',
+      'GPIO17 (D0): expected 3 edges between 1ms and 2ms, saw 2\nat 1ms, 1.5ms',
     );
     expect(() => expect(wave(1000, 10, { D0: [0, []] })).toHaveEdgeCount('D0', 1, { direction: 'falling' })).toThrow('D0: expected 1 falling edge, saw none');
   });
@@ -201,7 +201,7 @@ test.describe('toHaveEdgeCount', () => {
   test('.not', () => {
     expect(capture()).not.toHaveEdgeCount('GPIO17', 19);
     expect(() => expect(capture()).not.toHaveEdgeCount('GPIO17', 20)).toThrow(
-      'GPIO17 (D0): expected other than 20 edges, saw 20: at 500us, 1ms, 1.5ms, 2ms, 2.5ms, 3ms, 3.5ms, 4ms, … (12 more)',
+      'GPIO17 (D0): expected other than 20 edges, saw 20\nat 500us, 1ms, 1.5ms, 2ms, 2.5ms, 3ms, 3.5ms, 4ms, … (12 more)',
     );
     expect(() => expect(capture()).not.toHaveEdgeCount('GPIO17', 1, { window: { start: '2ms', end: '1ms' } })).toThrow('D0 window: ends (1ms) at or before it starts (2ms)');
   });
@@ -240,5 +240,30 @@ test('toHavePulses judged on the median: one slow pulse passes, a wrong median f
   expect(waveform).toHavePulses('GPIO17', { count: 10, width: '100ms', tolerance: '10%', judge: 'median' });
   expect(() => expect(waveform).toHavePulses('GPIO17', { count: 10, width: '100ms', tolerance: '10%' })).toThrow(/pulse 5 \(high\) at 810ms is 122ms wide/);
   expect(() => expect(waveform).toHavePulses('GPIO17', { width: '80ms', tolerance: '10%', judge: 'median' }))
-    .toThrow(/GPIO17: median 100ms, 98ms\.\.122ms over 10 high pulses; expected a median 80ms ±10% \(72ms\.\.88ms\)/);
+    .toThrow(/GPIO17: median pulse 100ms wide, expected 80ms ±10% \(72ms\.\.88ms\)\nmedian 100ms, 98ms\.\.122ms over 10 high pulses/);
+});
+
+test('every failure\'s first line fits in 120 characters and names the channel, what was expected and what was seen', () => {
+  const failures: Array<() => unknown> = [
+    () => expect(shifted(5, 120)).toHavePulses('GPIO17', { width: '500us', tolerance: '2%' }),
+    () => expect(capture()).toHavePulses('GPIO17', { count: 9, window: { start: '1.2345678ms', end: '8.7654321ms' } }),
+    () => expect(shifted(5, 400)).toHavePulses('GPIO17', { width: '500us', tolerance: '2%', judge: 'median', count: 10, level: 'low' }),
+    () => expect(shifted(6, 100)).toHaveFrequency('GPIO17', '1.1kHz', { tolerance: '1%' }),
+    () => expect(shifted(5, 400)).toHaveDutyCycle('GPIO17', '50%', { tolerance: '2%' }),
+    () => expect(shifted(6, 100)).toHaveJitterBelow('GPIO17', '1us'),
+    () => expect(capture()).toHaveEdgeCount('GPIO17', 3, { window: { start: '1ms', end: '9ms' } }),
+  ];
+  for (const failure of failures) {
+    let message = '';
+    try {
+      failure();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const first = message.split('\n')[0]!;
+    expect(first.length, first).toBeLessThan(120);
+    expect(first, 'names the channel').toMatch(/^GPIO17 \(D0\): /);
+    expect(first, 'says what was expected').toMatch(/expected/);
+    expect(first, 'says what was seen').toMatch(/\d(us|ms|s|Hz|%|\b)/);
+  }
 });
