@@ -18,12 +18,22 @@ export interface Marker {
   readonly channel?: string;
 }
 
+/** A shaded span on one channel's row: where something was allowed to be (a tolerance band), with what it means. */
+export interface Band {
+  readonly channel: string;
+  /** Seconds or times. */
+  readonly from: number | string;
+  readonly to: number | string;
+  readonly label: string;
+}
+
 export interface SvgOptions {
   /** Drawn dashed over the observed trace of the channel with the same name. */
   readonly predicted?: Waveform;
   /** What the solid and the dashed traces are, for the legend; default 'observed' and 'predicted'. */
   readonly legend?: { readonly solid: string; readonly dashed: string };
   readonly markers?: readonly Marker[];
+  readonly bands?: readonly Band[];
   /** Rows to draw, in order; default every channel of the waveform, then those only the prediction has. */
   readonly channels?: readonly string[];
   /** Seconds or times; default from 0 to the end of the longer waveform. */
@@ -34,17 +44,18 @@ export interface SvgOptions {
   readonly title?: string;
 }
 
-const LABEL_WIDTH = 150;
-const RIGHT_MARGIN = 40;
-const ROW_HEIGHT = 36;
-const TRACE_HEIGHT = 20;
-const AXIS_HEIGHT = 32;
-const HEADER_HEIGHT = 44;
+const LABEL_WIDTH = 170;
+const RIGHT_MARGIN = 60;
+const ROW_HEIGHT = 48;
+const TRACE_HEIGHT = 26;
+const AXIS_HEIGHT = 40;
+const HEADER_HEIGHT = 52;
 const MAX_EDGES_PER_COLUMN = 2;
 const MAX_NAME_LENGTH = 22;
 
 const STYLE = [
-  'text{font:11px monospace;fill:#24292f}',
+  // Readable in a report at its natural size: 13 px text, the channel names bold.
+  'text{font:13px monospace;fill:#24292f}',
   '.name{font-weight:bold}',
   '.grid{stroke:#d0d7de;stroke-width:0.5}',
   '.axis{stroke:#57606a;stroke-width:1}',
@@ -54,6 +65,8 @@ const STYLE = [
   '.predicted-block{fill:#8250df;fill-opacity:0.25}',
   '.marker{stroke:#cf222e;stroke-width:1}',
   '.marker-label{fill:#cf222e}',
+  '.band{fill:#fb8500;fill-opacity:0.18;stroke:#fb8500;stroke-opacity:0.6;stroke-width:1}',
+  '.band-label{fill:#9a4a00}',
 ].join('');
 
 
@@ -162,28 +175,47 @@ function marker(view: View, m: Marker, top: number, bottom: number): string {
     `<text class="marker-label" x="${px(x)}" y="${HEADER_HEIGHT - 6}" text-anchor="${anchor}">${escapeXml(m.label)}</text>`;
 }
 
-export function waveformSvg(waveform: Waveform, options: SvgOptions = {}): string {
+/** One diagram's elements and its size, for drawing it alone or stacked with others. */
+interface Panel {
+  readonly body: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+function band(view: View, b: Band, top: number): string {
+  const from = Math.max(view.start, parseTime(b.from, `band ${JSON.stringify(b.label)}`));
+  const to = Math.min(view.end, parseTime(b.to, `band ${JSON.stringify(b.label)}`));
+  if (to < from) return '';
+  const x = xOf(view, from);
+  const w = Math.max(xOf(view, to) - x, 2);
+  return `<rect class="band" x="${px(x)}" y="${px(top - 4)}" width="${px(w)}" height="${TRACE_HEIGHT + 8}"><title>${escapeXml(b.label)}</title></rect>` +
+    `<text class="band-label" x="${px(x + w / 2)}" y="${px(top + TRACE_HEIGHT + 16)}" text-anchor="middle">${escapeXml(b.label)}</text>`;
+}
+
+function panel(waveform: Waveform, options: SvgOptions): Panel {
   const view = viewOf(waveform, options);
   const names = rowNames(waveform, options);
   const rowsTop = HEADER_HEIGHT;
   const rowsBottom = rowsTop + names.length * ROW_HEIGHT;
   const width = LABEL_WIDTH + view.width + RIGHT_MARGIN;
   const height = rowsBottom + AXIS_HEIGHT;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<style>${STYLE}</style>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-  ];
-  if (options.title !== undefined) parts.push(`<text class="name" x="8" y="14">${escapeXml(options.title)}</text>`);
+  const parts = [`<rect width="${width}" height="${height}" fill="#ffffff"/>`];
+  if (options.title !== undefined) parts.push(`<text class="name" x="8" y="16">${escapeXml(options.title)}</text>`);
   if (options.predicted) {
     const legend = options.legend ?? { solid: 'observed', dashed: 'predicted' };
-    parts.push(`<text x="${LABEL_WIDTH + view.width}" y="14" text-anchor="end">${escapeXml(legend.solid)} (solid), ${escapeXml(legend.dashed)} (dashed)</text>`);
+    parts.push(`<text x="${LABEL_WIDTH + view.width}" y="16" text-anchor="end">${escapeXml(legend.solid)} (solid), ${escapeXml(legend.dashed)} (dashed)</text>`);
   }
   parts.push(timeAxis(view, rowsTop, rowsBottom));
+  const topOf = (row: number): number => rowsTop + row * ROW_HEIGHT + (ROW_HEIGHT - TRACE_HEIGHT) / 2 - 4;
+  for (const b of options.bands ?? []) {
+    const row = names.indexOf(b.channel);
+    if (row < 0) throw new InputError(`band ${JSON.stringify(b.label)}`, `channel ${JSON.stringify(b.channel)} is not drawn (rows: ${names.join(', ')})`);
+    parts.push(band(view, b, topOf(row)));
+  }
   names.forEach((name, row) => {
-    const top = rowsTop + row * ROW_HEIGHT + (ROW_HEIGHT - TRACE_HEIGHT) / 2;
+    const top = topOf(row);
     const label = name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH - 1)}…` : name;
-    parts.push(`<text class="name" x="${LABEL_WIDTH - 8}" y="${px(top + TRACE_HEIGHT / 2 + 4)}" text-anchor="end">${escapeXml(label)}</text>`);
+    parts.push(`<text class="name" x="${LABEL_WIDTH - 8}" y="${px(top + TRACE_HEIGHT / 2 + 5)}" text-anchor="end">${escapeXml(label)}</text>`);
     for (const [source, kind] of [[waveform, 'observed'], [options.predicted, 'predicted']] as const) {
       const channel = source?.channels.find((c) => c.name === name);
       if (source && channel) parts.push(trace(channel, source.rate, source.length, view, top, kind));
@@ -198,6 +230,38 @@ export function waveformSvg(waveform: Waveform, options: SvgOptions = {}): strin
     if (row < 0) throw new InputError(`marker ${JSON.stringify(m.label)}`, `channel ${JSON.stringify(m.channel)} is not drawn (rows: ${names.join(', ')})`);
     parts.push(marker(view, m, HEADER_HEIGHT - 2, rowsTop + (row + 1) * ROW_HEIGHT));
   }
-  parts.push('</svg>');
-  return parts.join('\n');
+  return { body: parts.join('\n'), width, height };
+}
+
+/** Panels one above the other in one SVG document. */
+function stacked(panels: readonly Panel[]): string {
+  const width = Math.max(...panels.map((p) => p.width));
+  const height = panels.reduce((sum, p) => sum + p.height, 0);
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`, `<style>${STYLE}</style>`];
+  let y = 0;
+  for (const p of panels) {
+    out.push(`<svg y="${y}" width="${p.width}" height="${p.height}">`, p.body, '</svg>');
+    y += p.height;
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+export function waveformSvg(waveform: Waveform, options: SvgOptions = {}): string {
+  return stacked([panel(waveform, options)]);
+}
+
+/**
+ * A failure explained: the whole capture, and under it a zoomed panel on the span that failed (with a margin), both
+ * with the expectation's bands and the offending edges marked. A capture short enough to read whole gets one panel.
+ */
+export function failureSvg(waveform: Waveform, options: SvgOptions & { readonly focus: { readonly start: number; readonly end: number } }): string {
+  const { focus, ...rest } = options;
+  const total = Math.max(waveform.length / waveform.rate, options.predicted ? options.predicted.length / options.predicted.rate : 0);
+  const span = Math.max(focus.end - focus.start, total / 1000);
+  const zoom = { start: Math.max(0, focus.start - span), end: Math.min(total, focus.end + span) };
+  const overview = panel(waveform, { ...rest, title: `${options.title ?? 'capture'}: the whole capture` });
+  if (zoom.end - zoom.start > total / 4) return stacked([overview]);
+  const zoomed = panel(waveform, { ...rest, start: zoom.start, end: zoom.end, title: `zoomed on the failure: ${formatTime(zoom.start)} to ${formatTime(zoom.end)}` });
+  return stacked([overview, zoomed]);
 }

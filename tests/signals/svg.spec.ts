@@ -73,7 +73,7 @@ test.describe('timing diagram', () => {
     const [d0, d1] = paths(svg, 'observed');
     // Every edge is drawn as a vertical step; D0's first rise at 0.5ms of 11ms is 45.45 px into the 1000 px plot.
     expect(d0!.match(/V/g)).toHaveLength(20);
-    expect(d0).toMatch(/^M150 \d+(\.\d)?H195\.5V/);
+    expect(d0).toMatch(/^M170 \d+(\.\d)?H215\.5V/);
     expect(d1!.match(/V/g)).toHaveLength(1);
     const labels = [...svg.matchAll(/text-anchor="middle">([^<]*)</g)].map((m) => m[1]);
     expect(labels).toEqual(['0s', '2ms', '4ms', '6ms', '8ms', '10ms']);
@@ -143,7 +143,7 @@ test.describe('timing diagram', () => {
     expect(notWellFormed(svg)).toBeUndefined();
     expect(svg.length).toBeLessThan(20_000);
     const blocks = [...svg.matchAll(/<rect class="observed-block" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
-    expect(blocks).toEqual([[250, 10], [750, 10]]);
+    expect(blocks).toEqual([[270, 10], [770, 10]]);
     // 4 exact edges, plus the step back to the level after each block.
     expect(paths(svg, 'observed')[0]!.match(/V/g)).toHaveLength(4);
   });
