@@ -13,6 +13,7 @@ import { edgeIndexAt, type Channel, type Waveform } from './waveform.js';
 export interface Marker {
   /** Seconds or a time ('2.13ms'). */
   readonly at: number | string;
+  /** Empty: the line alone (where labels would crowd). */
   readonly label: string;
   /** Draw the line only across this channel's row; default across all rows. */
   readonly channel?: string;
@@ -24,6 +25,7 @@ export interface Band {
   /** Seconds or times. */
   readonly from: number | string;
   readonly to: number | string;
+  /** Empty: the band is drawn without a label (the first of several carries it). */
   readonly label: string;
 }
 
@@ -39,11 +41,16 @@ export interface SvgOptions {
   /** Seconds or times; default from 0 to the end of the longer waveform. */
   readonly start?: number | string;
   readonly end?: number | string;
-  /** Width of the plot area in pixels (default 1000). */
+  /** Width of the plot area in pixels (default DEFAULT_WIDTH). */
   readonly width?: number;
   readonly title?: string;
 }
 
+/**
+ * The plot's default width: with the labels and margins the diagram is 770 px wide, which Playwright's HTML report
+ * shows at its natural size (it scales images to 80% of its column), so 13 px text stays 13 px there.
+ */
+const DEFAULT_WIDTH = 540;
 const LABEL_WIDTH = 170;
 const RIGHT_MARGIN = 60;
 const ROW_HEIGHT = 48;
@@ -155,7 +162,7 @@ function rowNames(waveform: Waveform, options: SvgOptions): string[] {
 }
 
 function viewOf(waveform: Waveform, options: SvgOptions): View {
-  const width = options.width ?? 1000;
+  const width = options.width ?? DEFAULT_WIDTH;
   if (!Number.isInteger(width) || width < 10) throw new InputError('diagram width', `must be a whole number of pixels, at least 10; got ${width}`);
   const longest = Math.max(waveform.length / waveform.rate, options.predicted ? options.predicted.length / options.predicted.rate : 0);
   const start = options.start === undefined ? 0 : parseTime(options.start, 'diagram start');
@@ -171,8 +178,8 @@ function marker(view: View, m: Marker, top: number, bottom: number): string {
   if (at < view.start || at > view.end) return '';
   const x = xOf(view, at);
   const anchor = x < LABEL_WIDTH + view.width / 2 ? 'start' : 'end';
-  return `<line class="marker" x1="${px(x)}" y1="${px(top)}" x2="${px(x)}" y2="${px(bottom)}"/>` +
-    `<text class="marker-label" x="${px(x)}" y="${HEADER_HEIGHT - 6}" text-anchor="${anchor}">${escapeXml(m.label)}</text>`;
+  const line = `<line class="marker" x1="${px(x)}" y1="${px(top)}" x2="${px(x)}" y2="${px(bottom)}"/>`;
+  return m.label === '' ? line : line + `<text class="marker-label" x="${px(x)}" y="${HEADER_HEIGHT - 6}" text-anchor="${anchor}">${escapeXml(m.label)}</text>`;
 }
 
 /** One diagram's elements and its size, for drawing it alone or stacked with others. */
@@ -188,8 +195,8 @@ function band(view: View, b: Band, top: number): string {
   if (to < from) return '';
   const x = xOf(view, from);
   const w = Math.max(xOf(view, to) - x, 2);
-  return `<rect class="band" x="${px(x)}" y="${px(top - 4)}" width="${px(w)}" height="${TRACE_HEIGHT + 8}"><title>${escapeXml(b.label)}</title></rect>` +
-    `<text class="band-label" x="${px(x + w / 2)}" y="${px(top + TRACE_HEIGHT + 16)}" text-anchor="middle">${escapeXml(b.label)}</text>`;
+  const rect = `<rect class="band" x="${px(x)}" y="${px(top - 4)}" width="${px(w)}" height="${TRACE_HEIGHT + 8}"/>`;
+  return b.label === '' ? rect : rect + `<text class="band-label" x="${px(x + w / 2)}" y="${px(top + TRACE_HEIGHT + 16)}" text-anchor="middle">${escapeXml(b.label)}</text>`;
 }
 
 function panel(waveform: Waveform, options: SvgOptions): Panel {

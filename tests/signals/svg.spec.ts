@@ -66,7 +66,7 @@ test.describe('timing diagram', () => {
       D0: [0, squareEdges({ period: 1e6, high: 5e5, periods: 10, first: 5e5 })],
       D1: [1, [3e6]],
     });
-    const svg = waveformSvg(w);
+    const svg = waveformSvg(w, { width: 1000 });
     expect(notWellFormed(svg)).toBeUndefined();
     expect(svg).toContain('>D0</text>');
     expect(svg).toContain('>D1</text>');
@@ -139,7 +139,7 @@ test.describe('timing diagram', () => {
     // Two bursts of 500 000 edges (1ms long each, at 10ms and 60ms) with single pulses in between.
     const burst = (from: number) => squareEdges({ period: 4, high: 2, periods: 250_000, first: from });
     const edges = [...burst(10e6), 30e6, 31e6, ...burst(60e6), 80e6, 81e6];
-    const svg = waveformSvg(wave(NANOSECONDS, 100e6, { D0: [0, Float64Array.from(edges)] }));
+    const svg = waveformSvg(wave(NANOSECONDS, 100e6, { D0: [0, Float64Array.from(edges)] }), { width: 1000 });
     expect(notWellFormed(svg)).toBeUndefined();
     expect(svg.length).toBeLessThan(20_000);
     const blocks = [...svg.matchAll(/<rect class="observed-block" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);

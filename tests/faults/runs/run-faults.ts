@@ -1,6 +1,6 @@
 import { chromium } from '@playwright/test';
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -23,7 +23,7 @@ const PLAYWRIGHT = path.join(import.meta.dirname, '../../../node_modules/.bin/pl
  * Runs fault scenarios (runs/*.fault.ts) in a Playwright run of their own, with a real run's reporters, and returns
  * what its JSON report says of each test and its junit.xml. `interruptOn`: Ctrl-C the run once its output shows this.
  */
-export async function runFaults(file: string, options: { env?: Record<string, string>; args?: string[]; interruptOn?: string; renderHtml?: boolean } = {}) {
+export async function runFaults(file: string, options: { env?: Record<string, string>; args?: string[]; interruptOn?: string; renderHtml?: boolean; keepHtml?: string } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pinrig-faults-'));
   try {
     const run = execa(PLAYWRIGHT, ['test', '-c', CONFIG, file, ...(options.args ?? [])], {
@@ -63,6 +63,7 @@ export async function runFaults(file: string, options: { env?: Record<string, st
     for (const suite of report.suites) walk(suite);
     const junit = await readFile(path.join(dir, 'junit.xml'), 'utf8');
     const html = options.renderHtml ? await renderedText(path.join(dir, 'html', 'index.html')) : undefined;
+    if (options.keepHtml) await cp(path.join(dir, 'html'), options.keepHtml, { recursive: true });
     return { exitCode, tests, junit, html, output: all ?? '' };
   } finally {
     await rm(dir, { recursive: true, force: true });
