@@ -19,6 +19,14 @@ function capture(late: number, by: number): Capture {
   return { waveform, source: { instrument: 'file', samplerate: NANOSECONDS }, pins: { D0: 'GPIO17' }, files: {} };
 }
 
+/** The same 1 kHz wave with the rising edge of period `late` moved `by` microseconds: two periods off by that much. */
+function jittery(late: number, by: number): Capture {
+  const edges = squareEdges({ period: 1000 * US, high: 500 * US, periods: 100, first: 500 * US });
+  edges[2 * late]! += by * US;
+  const waveform = wave(NANOSECONDS, 101_000 * US, { D0: [0, edges] });
+  return { waveform, source: { instrument: 'file', samplerate: NANOSECONDS }, pins: { D0: 'GPIO17' }, files: {} };
+}
+
 function failing(assertion: () => unknown): string {
   try {
     assertion();
@@ -79,4 +87,19 @@ test('against the model: the first diverging edge and its Δt, with the predicte
   expect(seen.labels).toContain('first divergence: Δt 3us');
   expect(seen.labels).toContain('expected 71ms ±1us');
   expect(seen.bands).toBe(2);
+});
+
+test('frequency, duty cycle, jitter and edge count failures are drawn too: the extreme periods or the edges marked', async () => {
+  const cases: Array<[() => unknown, RegExp]> = [
+    [() => expect(capture(42, 120)).toHaveFrequency('GPIO17', '1.2kHz', { tolerance: '1%' }), /period end expected/],
+    [() => expect(capture(42, 120)).toHaveDutyCycle('GPIO17', '40%', { tolerance: '1%' }), /falling edge expected at 39%\.\.41%/],
+    [() => expect(jittery(42, 120)).toHaveJitterBelow('GPIO17', '1us'), /period 42: 1\.12ms/],
+    [() => expect(capture(42, 120)).toHaveEdgeCount('GPIO17', 3, { window: { start: '10ms', end: '12ms' } }), /3 edges expected here, 4 seen/],
+  ];
+  for (const [assertion, label] of cases) {
+    const before = test.info().attachments.length;
+    failing(assertion);
+    expect(test.info().attachments.length, `a diagram for ${label}`).toBe(before + 1);
+    expect(lastDiagram()).toMatch(label);
+  }
 });
