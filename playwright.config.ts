@@ -22,7 +22,31 @@ const boards = (process.env.PINRIG_BOARD_PROJECTS ?? '').split(',').filter(Boole
 // failure, fixtures/pinrig.ts), and a test that needed it shows as flaky in the report and in JUnit. The harness's own
 // tests are not retried.
 const scenarioRetries = process.env.CI ? 1 : 0;
-const ifChosen = (board: BoardProject, projects: Project[]): Project[] => (boards.includes(board) ? projects : []);
+type PinrigProject = Project<object, { targetName: TargetName }>;
+
+/** A project running the shared scenarios on one target (a board's needs its profile check first). */
+const scenarios = (targetName: TargetName, extra: Partial<PinrigProject> = {}): PinrigProject => ({
+  name: targetName,
+  testDir: 'scenarios',
+  testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
+  timeout: 60_000,
+  retries: scenarioRetries,
+  use: { targetName },
+  ...extra,
+});
+
+/**
+ * A board project, when this run includes it: first a setup project that checks its profile once
+ * (fixtures/board-profile.setup.ts; a bad one stops the project), then the scenarios.
+ */
+const board = (name: BoardProject, extra: Partial<PinrigProject> = {}): PinrigProject[] => {
+  if (!boards.includes(name)) return [];
+  const check = `${name} profile`;
+  return [
+    { name: check, testDir: 'fixtures', testMatch: 'board-profile.setup.ts', grep: new RegExp(`${name}: the board profile`) },
+    scenarios(name, { dependencies: [check], ...extra }),
+  ];
+};
 
 // One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
 // running the scenarios with a worker-scoped `targetName` option.
@@ -31,55 +55,12 @@ export default defineConfig<object, { targetName: TargetName }>({
   reporter: listing ? [['list']] : reporters(reports),
   projects: [
     { name: 'harness', testDir: 'tests', timeout: 60_000 },
-    {
-      name: 'qemu-raspi3b',
-      testDir: 'scenarios',
-      testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
-      timeout: 60_000,
-      retries: scenarioRetries,
-      use: { targetName: 'qemu-raspi3b' satisfies TargetName },
-    },
-    {
-      name: 'qemu-raspi4b',
-      testDir: 'scenarios',
-      testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
-      timeout: 60_000,
-      retries: scenarioRetries,
-      use: { targetName: 'qemu-raspi4b' satisfies TargetName },
-    },
-    {
-      // The interrupt-capable emulated target: the same scenarios, with the pins its profile gives each role.
-      name: 'qemu-virt',
-      testDir: 'scenarios',
-      testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
-      timeout: 60_000,
-      retries: scenarioRetries,
-      use: { targetName: 'qemu-virt' satisfies TargetName },
-    },
-    // Board projects: configured from a profile path in PINRIG_RPI_PROFILE / PINRIG_ORIN_PROFILE. Each first checks its
-    // profile once (fixtures/board-profile.setup.ts); a bad one stops the project.
-    ...ifChosen('rpi', [
-      { name: 'rpi profile', testDir: 'fixtures', testMatch: 'board-profile.setup.ts', grep: /rpi: the board profile/ },
-      {
-        name: 'rpi',
-        dependencies: ['rpi profile'],
-        testDir: 'scenarios',
-        testIgnore: ['**/orin-passthrough/**', '**/grading/**'],
-        timeout: 60_000,
-        retries: scenarioRetries,
-        use: { targetName: 'rpi' satisfies TargetName },
-      },
-    ]),
-    ...ifChosen('orin-passthrough', [
-      { name: 'orin-passthrough profile', testDir: 'fixtures', testMatch: 'board-profile.setup.ts', grep: /orin-passthrough: the board profile/ },
-      {
-        name: 'orin-passthrough',
-        dependencies: ['orin-passthrough profile'],
-        testDir: 'scenarios/orin-passthrough',
-        timeout: 90_000,
-        retries: scenarioRetries,
-        use: { targetName: 'orin-passthrough' satisfies TargetName },
-      },
-    ]),
+    scenarios('qemu-raspi3b'),
+    scenarios('qemu-raspi4b'),
+    // The interrupt-capable emulated target: the same scenarios, with the pins its profile gives each role.
+    scenarios('qemu-virt'),
+    // Board projects: configured from a profile path in PINRIG_RPI_PROFILE / PINRIG_ORIN_PROFILE.
+    ...board('rpi'),
+    ...board('orin-passthrough', { testDir: 'scenarios/orin-passthrough', testIgnore: [], timeout: 90_000 }),
   ],
 });
