@@ -7,6 +7,7 @@
  */
 import { lstat, readlink } from 'node:fs/promises';
 import { execa } from 'execa';
+import { signalChild } from '../child-signal.js';
 import { BoundedOutput, SANDBOX_BUILD_DIR } from './kbuild-output.js';
 import type { KernelHeaders } from './kernel-headers.js';
 
@@ -100,11 +101,11 @@ export async function runInBuildSandbox(command: readonly string[], options: San
     const init = /"child-pid":\s*(\d+)/.exec(status)?.[1];
     try {
       if (init) process.kill(Number(init), 'SIGKILL');
-      else sandbox.kill('SIGKILL'); // not set up yet: --die-with-parent takes the rest down
+      else signalChild(sandbox, 'SIGKILL'); // not set up yet: --die-with-parent takes the rest down
     } catch {
       // ESRCH: it ended on its own meanwhile.
     }
-    backstop = setTimeout(() => sandbox.kill('SIGKILL'), KILL_GRACE_MS);
+    backstop = setTimeout(() => signalChild(sandbox, 'SIGKILL'), KILL_GRACE_MS);
   };
   const onOutput = (chunk: Buffer): void => {
     output.push(chunk);

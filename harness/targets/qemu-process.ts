@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { signalChild } from '../child-signal.js';
 
 export interface QemuExit {
   readonly code: number | null;
@@ -98,12 +99,12 @@ export class QemuProcess {
   kill(reason: string): void {
     if (this.exit) return;
     this.stoppedBecause ??= reason;
-    this.child.kill('SIGKILL');
+    signalChild(this.child, 'SIGKILL');
   }
 
   /** Kills QEMU (SIGKILL: there is no guest state worth a clean shutdown) and removes its folder. */
   async stop(): Promise<QemuExit> {
-    if (!this.exit) this.child.kill('SIGKILL');
+    if (!this.exit) signalChild(this.child, 'SIGKILL');
     const exit = await this.exited;
     rmSync(this.dir, { recursive: true, force: true });
     return exit;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SerialConsole } from '../../harness/links/serial.js';
 import { Shell, startsBackgroundJob } from '../../harness/links/shell.js';
+import { signalChild } from '../../harness/child-signal.js';
 
 // A real pseudo-terminal with a real shell behind it (socat), reached through node-serialport like a guest's UART.
 async function ptyShell() {
@@ -28,7 +29,7 @@ async function ptyShell() {
   await shell.sync();
   return {
     shell, socat,
-    close: async () => { await serial.close(); socat.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); },
+    close: async () => { await serial.close(); signalChild(socat, 'SIGKILL'); rmSync(dir, { recursive: true, force: true }); },
   };
 }
 
@@ -95,7 +96,7 @@ test('the console going away fails the running command at once, naming it', asyn
   const p = await ptyShell();
   try {
     const running = p.shell.run('sleep 30', { timeoutMs: 20_000 });
-    setTimeout(() => p.socat.kill('SIGKILL'), 200);
+    setTimeout(() => signalChild(p.socat, 'SIGKILL'), 200);
     const started = Date.now();
     await expect(running).rejects.toThrow(/console closed while `sleep 30` ran/);
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -1,4 +1,7 @@
 import { test, expect } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { QemuProcess } from '../../harness/targets/qemu-process.js';
 
 test('a QEMU binary that does not exist: the process settles at once, saying why', async () => {
@@ -9,16 +12,18 @@ test('a QEMU binary that does not exist: the process settles at once, saying why
   await qemu.stop();
 });
 
-test('a spawn that fails outright (no setpriv on PATH) still settles, and stop() returns', async () => {
-  const path = process.env.PATH;
-  process.env.PATH = '/nonexistent';
-  let qemu: QemuProcess;
-  try {
-    qemu = QemuProcess.start('qemu-system-aarch64', ['-version']);
-  } finally {
-    process.env.PATH = path;
-  }
-  await qemu.stop();
-  expect(qemu.exitStatus).toBeDefined();
-  expect(qemu.describeExit()).toMatch(/cannot start qemu-system-aarch64: spawn setpriv ENOENT/);
+test('a spawn that fails outright (no setpriv on PATH) still settles, and stop() signals nothing', async () => {
+  // Node 20's kill() on a child that never started signals pid 0: the caller's whole process group (the runner, npm,
+  // CI's script). Run in a group of its own, where such a kill could only end the script itself, by SIGKILL.
+  const script = path.join(import.meta.dirname, 'runs/failed-spawn-stop.ts');
+  const run = spawn(process.execPath, ['--import', 'tsx', script], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const timer = setTimeout(() => run.kill('SIGKILL'), 20_000);
+  let out = '';
+  run.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+  run.stderr.setEncoding('utf8').on('data', (text: string) => (out += text));
+  const [code, signal] = await once(run, 'close');
+  clearTimeout(timer);
+  expect({ code, signal }, out).toEqual({ code: 0, signal: null });
+  expect(out).toContain('signals sent to the child that never started: 0');
+  expect(out).toMatch(/cannot start qemu-system-aarch64: spawn setpriv ENOENT/);
 });

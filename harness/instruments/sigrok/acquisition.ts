@@ -7,6 +7,7 @@
 import { execa } from 'execa';
 import { writeSr } from '../../files/sr.js';
 import type { Capture } from '../../signals/capture.js';
+import { signalChild } from '../../child-signal.js';
 import { EdgeScanner } from '../../signals/edge-scan.js';
 import type { Waveform } from '../../signals/waveform.js';
 import { formatTime } from '../../signals/units.js';
@@ -106,10 +107,10 @@ export class Acquisition {
   async exit(ms: number): Promise<{ ended: Ended; stopTimedOut: boolean }> {
     if (await this.settledWithin(ms)) return { ended: await this.subprocess, stopTimedOut: false };
     this.ourSignal = 'SIGINT';
-    this.subprocess.kill('SIGINT');
+    signalChild(this.subprocess, 'SIGINT');
     if (!(await this.settledWithin(KILL_GRACE_MS))) {
       this.ourSignal = 'SIGKILL';
-      this.subprocess.kill('SIGKILL');
+      signalChild(this.subprocess, 'SIGKILL');
     }
     // SIGKILL cannot be refused: the process is gone once its pipes have closed.
     return { ended: await this.subprocess, stopTimedOut: true };
@@ -123,7 +124,7 @@ export class Acquisition {
   /** Kills sigrok-cli now (a failed start); returns what it had said. */
   async abort(): Promise<string | undefined> {
     this.ourSignal = 'SIGKILL';
-    this.subprocess.kill('SIGKILL');
+    signalChild(this.subprocess, 'SIGKILL');
     return complaints((await this.subprocess).stderr).join('\n') || undefined;
   }
 
