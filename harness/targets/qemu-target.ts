@@ -11,7 +11,7 @@ import { QtestLink } from '../links/qtest.js';
 import { SocketConsole } from '../links/socket-console.js';
 import { Shell } from '../links/shell.js';
 import { modelFor } from '../models/index.js';
-import type { Level, RegisterModel } from '../models/types.js';
+import type { Level, RegisterModel, RegisterWrite } from '../models/types.js';
 import { QemuProbe } from '../instruments/qemu/probe.js';
 import { drivePulseTrain } from '../instruments/qemu/pulse-train.js';
 import { StoreStream } from '../instruments/qemu/store-stream.js';
@@ -66,6 +66,14 @@ export interface QemuTargetOptions {
    * attributes an oops to the rubric criterion that caused it.
    */
   readonly endOnOops?: boolean;
+  /** Start from a saved, booted guest (saveSnapshot) instead of booting: the same command line plus -incoming. */
+  readonly restore?: GuestSnapshot;
+}
+
+/** A booted guest saved by QEMU's migration to a file, with the register writes its model needs replayed. */
+export interface GuestSnapshot {
+  readonly stateFile: string;
+  readonly writes: readonly RegisterWrite[];
 }
 
 /**
@@ -118,7 +126,10 @@ export class QemuTarget implements Target {
       '-qmp', 'unix:{dir}/qmp.sock,server=on,wait=off',
       '-qtest', 'unix:{dir}/qtest.sock,server=on,wait=off', '-qtest-log', '/dev/null',
       ...(options.extraArgs ?? []),
+      ...(options.restore ? ['-incoming', `file:${options.restore.stateFile}`] : []),
     ], { dir });
+    // The restored guest's registers are those the boot left: the model takes the same writes.
+    for (const write of options.restore?.writes ?? []) model.write(write);
     const opened: Array<{ close(): unknown }> = [stores];
     try {
       await qemu.unlessExited(stores.connected(10_000));
@@ -141,7 +152,8 @@ export class QemuTarget implements Target {
       await qtest.interceptOutputs(gpio);
       qtest.onIrq((event) => probe.onQemuEvent(event.line, event.level));
       const target = new QemuTarget(machine, profile, qemu, new Shell(joinStreams(serial, qemu)), model, probe, serial, qmp, qtest, stores, gpio);
-      await target.shell.waitForText(new RegExp(escapeRegExp(options.image.prompt)), options.bootTimeoutMs ?? 30_000);
+      if (options.restore) await target.untilRunning(options.bootTimeoutMs ?? 30_000);
+      else await target.shell.waitForText(new RegExp(escapeRegExp(options.image.prompt)), options.bootTimeoutMs ?? 30_000);
       await target.shell.sync();
       return target;
     } catch (error) {
@@ -202,6 +214,35 @@ export class QemuTarget implements Target {
       if (machine !== model) differences.push(`${name}: QEMU 0x${hex8(machine)}, model 0x${hex8(model)}`);
     }
     return differences;
+  }
+
+  /**
+   * Saves this booted guest to `stateFile` (QMP migrate to file:, bounded) with its model's writes since boot; the
+   * guest is left paused, to be closed. Call it before any recording: the snapshot is of a guest just booted.
+   */
+  async saveSnapshot(stateFile: string, timeoutMs = 60_000): Promise<GuestSnapshot> {
+    const writes = this.probe.takeHistory();
+    if (!writes) throw new Error(`${this.name}: too many register writes since boot to snapshot this guest`);
+    await this.qmp.execute('migrate', { uri: `file:${stateFile}` });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { status, 'error-desc': error } = await this.qmp.execute<{ status: string; 'error-desc'?: string }>('query-migrate');
+      if (status === 'completed') return { stateFile, writes };
+      if (status === 'failed' || status === 'cancelled') throw new Error(`${this.name}: saving the guest to ${stateFile} ${status}: ${error ?? 'no reason given'}`);
+      if (Date.now() > deadline) throw new Error(`${this.name}: saving the guest to ${stateFile} did not finish within ${timeoutMs} ms (status ${status})`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Waits (bounded) until a restored guest runs: characters sent to its console while the state loads are lost. */
+  private async untilRunning(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { status } = await this.qmp.execute<{ status: string }>('query-status');
+      if (status === 'running') return;
+      if (Date.now() > deadline) throw new Error(`${this.name}: the restored guest was not running within ${timeoutMs} ms (status ${status})`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   async health(): Promise<void> {

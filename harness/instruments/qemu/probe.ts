@@ -35,8 +35,13 @@ const MAX_KEPT = 200_000;
 /** Wall-clock bound on waiting for the guest's virtual clock to move. */
 const UNTIL_WALL_MS = 5000;
 
+/** Register writes kept from boot for a snapshot of the guest (a booted guest makes a few dozen). */
+const MAX_HISTORY = 10_000;
+
 export class QemuProbe {
   private readonly active = new Set<Active>();
+  /** Every write since the machine started, until takeHistory(): what a snapshot's model replays. */
+  private history: RegisterWrite[] | undefined = [];
   private fences: Promise<unknown> = Promise.resolve();
   private lastDriveNs: number | undefined;
 
@@ -119,8 +124,19 @@ export class QemuProbe {
     for (const rec of this.active) rec.events.get(pin)?.push(level);
   }
 
+  /**
+   * The writes the model has taken since the machine started, for a snapshot of the guest: applied to a fresh model,
+   * they give this model's state. Ends the history (undefined if it outgrew its bound).
+   */
+  takeHistory(): RegisterWrite[] | undefined {
+    const history = this.history;
+    this.history = undefined;
+    return history;
+  }
+
   private onStore(record: StoreRecord): void {
     const write: RegisterWrite = { t: record.ns / NANOSECONDS, addr: record.addr, value: record.value, size: record.size, source: 'gpio-stores plugin' };
+    if (this.history) this.history = this.history.length < MAX_HISTORY ? (this.history.push(write), this.history) : undefined;
     const changes = this.model.write(write);
     this.noteChanges(changes, record.ns, { ns: record.ns, cpu: record.cpu, description: this.model.describe(write) });
   }

@@ -1,0 +1,55 @@
+/**
+ * Saved, booted guests: one per machine and image, made once by booting and saving (QEMU migration to a file), then
+ * restored for each clean guest in about a second instead of a boot. A state file is valid only for the same QEMU
+ * build, machine, kernel, initramfs, device tree, plugin and arguments, so it is kept under a key made of all of them.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { ensureGpioStoresPlugin } from '../guest/qemu-plugin.js';
+import { REPO_ROOT } from '../repo-root.js';
+import type { GuestSnapshot, QemuTarget, QemuTargetOptions } from './qemu-target.js';
+
+const SNAPSHOTS = path.join(REPO_ROOT, '.cache', 'snapshots');
+
+type Boot = (options: QemuTargetOptions) => Promise<QemuTarget>;
+
+/** What a state file depends on, hashed: QEMU's build, the machine, the image's files, the plugin, the arguments. */
+function snapshotKey(machine: string, options: QemuTargetOptions, plugin: string): string {
+  const qemu = options.qemu ?? 'qemu-system-aarch64';
+  const hash = createHash('sha256');
+  hash.update(execFileSync(qemu, ['--version'], { encoding: 'utf8', timeout: 10_000 }));
+  hash.update(`\0${machine}\0${options.image.key}\0${options.append ?? ''}\0${(options.extraArgs ?? []).join('\0')}\0`);
+  hash.update(readFileSync(plugin));
+  return hash.digest('hex').slice(0, 24);
+}
+
+/** The saved guest for this machine and these options, booting and saving it first if there is none yet. */
+export async function ensureSnapshot(machine: string, boot: Boot, options: QemuTargetOptions): Promise<GuestSnapshot> {
+  const dir = path.join(SNAPSHOTS, `${machine}-${snapshotKey(machine, options, options.plugin ?? await ensureGpioStoresPlugin())}`);
+  const stateFile = path.join(dir, 'state');
+  const writesFile = path.join(dir, 'writes.json');
+  if (existsSync(stateFile) && existsSync(writesFile)) return { stateFile, writes: JSON.parse(readFileSync(writesFile, 'utf8')) };
+  // Made beside the final folder and renamed into place: a crash or a second worker never leaves half a snapshot.
+  const partial = `${dir}.partial-${process.pid}`;
+  mkdirSync(partial, { recursive: true });
+  try {
+    const target = await boot(options);
+    let saved: GuestSnapshot;
+    try {
+      saved = await target.saveSnapshot(path.join(partial, 'state'));
+    } finally {
+      await target.close();
+    }
+    writeFileSync(path.join(partial, 'writes.json'), JSON.stringify(saved.writes));
+    try {
+      renameSync(partial, dir);
+    } catch (error) {
+      if (!existsSync(stateFile)) throw error; // another worker got there first: use its snapshot
+    }
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
+  return { stateFile, writes: JSON.parse(readFileSync(writesFile, 'utf8')) };
+}
