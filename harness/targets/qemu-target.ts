@@ -68,6 +68,8 @@ export interface QemuTargetOptions {
   readonly endOnOops?: boolean;
   /** Start from a saved, booted guest (saveSnapshot) instead of booting: the same command line plus -incoming. */
   readonly restore?: GuestSnapshot;
+  /** With restore: leave the guest paused once loaded; resume() lets it run. */
+  readonly paused?: boolean;
 }
 
 /** A booted guest saved by QEMU's migration to a file, with the register writes its model needs replayed. */
@@ -126,7 +128,9 @@ export class QemuTarget implements Target {
       '-qmp', 'unix:{dir}/qmp.sock,server=on,wait=off',
       '-qtest', 'unix:{dir}/qtest.sock,server=on,wait=off', '-qtest-log', '/dev/null',
       ...(options.extraArgs ?? []),
-      ...(options.restore ? ['-incoming', `file:${options.restore.stateFile}`] : []),
+      // Paused once loaded (-S), then continued: a guest let run straight from -incoming under icount sleep=off
+      // never skipped its idle time again (a usleep did not end, then the clock jumped by hours).
+      ...(options.restore ? ['-S', '-incoming', `file:${options.restore.stateFile}`] : []),
     ], { dir });
     // The restored guest's registers are those the boot left: the model takes the same writes.
     for (const write of options.restore?.writes ?? []) model.write(write);
@@ -152,8 +156,14 @@ export class QemuTarget implements Target {
       await qtest.interceptOutputs(gpio);
       qtest.onIrq((event) => probe.onQemuEvent(event.line, event.level));
       const target = new QemuTarget(machine, profile, qemu, new Shell(joinStreams(serial, qemu)), model, probe, serial, qmp, qtest, stores, gpio);
-      if (options.restore) await target.untilRunning(options.bootTimeoutMs ?? 30_000);
-      else await target.shell.waitForText(new RegExp(escapeRegExp(options.image.prompt)), options.bootTimeoutMs ?? 30_000);
+      if (options.restore) {
+        await target.untilLoaded(options.bootTimeoutMs ?? 30_000);
+        // Kept paused (costing no CPU) until resume(): a spare guest, ready the moment a test asks for one.
+        if (options.paused) return target;
+        await target.resume();
+        return target;
+      }
+      await target.shell.waitForText(new RegExp(escapeRegExp(options.image.prompt)), options.bootTimeoutMs ?? 30_000);
       await target.shell.sync();
       return target;
     } catch (error) {
@@ -234,13 +244,20 @@ export class QemuTarget implements Target {
     }
   }
 
-  /** Waits (bounded) until a restored guest runs: characters sent to its console while the state loads are lost. */
-  private async untilRunning(timeoutMs: number): Promise<void> {
+  /** Lets a restored guest (booted with paused: true) run, and waits until its shell answers. */
+  async resume(): Promise<void> {
+    await this.qmp.cont();
+    await this.shell.sync();
+  }
+
+  /** Waits (bounded) until a restored guest's state has loaded: it is then paused (-S), ready to continue. */
+  private async untilLoaded(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { status } = await this.qmp.execute<{ status: string }>('query-status');
-      if (status === 'running') return;
-      if (Date.now() > deadline) throw new Error(`${this.name}: the restored guest was not running within ${timeoutMs} ms (status ${status})`);
+      if (status === 'paused') return;
+      if (status !== 'inmigrate' && status !== 'prelaunch') throw new Error(`${this.name}: the restored guest is ${status}, not loaded and paused`);
+      if (Date.now() > deadline) throw new Error(`${this.name}: the restored guest's state did not load within ${timeoutMs} ms (status ${status})`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

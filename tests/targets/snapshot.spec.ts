@@ -8,7 +8,7 @@ import { ensureGuestImage } from '../../harness/guest/image.js';
 import { bootRaspi3b } from '../../harness/targets/qemu-raspi3b.js';
 import { ensureSnapshot } from '../../harness/targets/snapshot.js';
 
-test('a restored raspi3b guest: shell, model, pins, and a clean slate each time', async () => {
+test('a restored raspi3b guest: shell, model, pins, sleeps in virtual time, and a clean slate each time', async () => {
   test.setTimeout(180_000);
   const options = { image: await ensureGuestImage({ progress: () => {} }) };
   const snapshot = await ensureSnapshot('qemu-raspi3b', bootRaspi3b, options);
@@ -32,6 +32,12 @@ test('a restored raspi3b guest: shell, model, pins, and a clean slate each time'
 
   const second = await bootRaspi3b({ ...options, restore: snapshot });
   try {
+    // Idle time is skipped as after a boot: a 100 ms sleep ends at once in wall time, 0.1 s later in virtual time.
+    const [before] = (await second.shell.check('cat /proc/uptime')).split(' ').map(Number);
+    const slept = await second.shell.run('usleep 100000; cat /proc/uptime', { timeoutMs: 5000 });
+    const after = Number(slept.output.split(' ')[0]);
+    expect(after - before!).toBeGreaterThanOrEqual(0.1);
+    expect(after - before!).toBeLessThan(5);
     expect(await second.shell.run('cat /tmp/mark')).toMatchObject({ status: 1 });
     expect((await second.shell.check(`cat /sys/class/gpio/gpio${await second.sysfsNumber('GPIO17')}/value 2>&1 || echo not-exported`)).trim()).toMatch(/No such file|not-exported/);
     expect(await second.modelDifferences()).toEqual([]);
