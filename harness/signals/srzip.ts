@@ -3,7 +3,7 @@
  * and which members hold the samples in which order. The zip itself is read and written in harness/files/sr.ts.
  */
 import { InputError } from '../errors.js';
-import { parseFrequency } from './units.js';
+import { formatSamplerate, parseFrequency } from './units.js';
 import type { Waveform } from './waveform.js';
 
 export interface SrProbe {
@@ -71,15 +71,6 @@ export function parseSamplerate(text: string, where: string): number {
     throw new InputError(where, `samplerate ${JSON.stringify(text)} is not a sample rate (expected e.g. "24 MHz", "500 kHz", "1 GHz")`);
   }
   return hz;
-}
-
-/** Hz → sigrok's string: the largest prefix that leaves a whole part, the fraction exact ('1.234567 MHz'). */
-export function formatSamplerate(hz: number): string {
-  if (!Number.isSafeInteger(hz) || hz <= 0) throw new InputError('samplerate', `a .sr file needs a whole number of Hz, got ${hz}`);
-  const [digits, unit] = ([[9, 'GHz'], [6, 'MHz'], [3, 'kHz']] as const).find(([d]) => hz >= 10 ** d) ?? [0, 'Hz'];
-  const whole = Math.floor(hz / 10 ** digits);
-  const fraction = String(hz - whole * 10 ** digits).padStart(digits, '0').replace(/0+$/, '');
-  return `${whole}${fraction ? `.${fraction}` : ''} ${unit}`;
 }
 
 /**

@@ -119,3 +119,15 @@ export function formatTolerance(tolerance: Tolerance, unit: 's' | 'Hz'): string 
   if ('relative' in tolerance) return formatRatio(tolerance.relative);
   return unit === 's' ? formatTime(tolerance.absolute) : formatFrequency(tolerance.absolute);
 }
+
+/**
+ * Hz → a sample rate as sigrok writes it (.sr metadata, its VCD comment): the largest prefix that leaves a whole part,
+ * the fraction exact ('1.234567 MHz').
+ */
+export function formatSamplerate(hz: number): string {
+  if (!Number.isSafeInteger(hz) || hz <= 0) throw new InputError('samplerate', `sigrok writes a sample rate as a whole number of Hz, got ${hz}`);
+  const [digits, unit] = ([[9, 'GHz'], [6, 'MHz'], [3, 'kHz']] as const).find(([d]) => hz >= 10 ** d) ?? [0, 'Hz'];
+  const whole = Math.floor(hz / 10 ** digits);
+  const fraction = String(hz - whole * 10 ** digits).padStart(digits, '0').replace(/0+$/, '');
+  return `${whole}${fraction ? `.${fraction}` : ''} ${unit}`;
+}

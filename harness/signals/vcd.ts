@@ -17,8 +17,7 @@ import { InputError } from '../errors.js';
 import { EdgeList } from './edge-list.js';
 import { retime } from './retime.js';
 import { VCD_SCOPE } from './gtkw.js';
-import { formatSamplerate } from './srzip.js';
-import { parseFrequency } from './units.js';
+import { formatSamplerate, parseFrequency } from './units.js';
 import { makeWaveform, type Level, type Waveform } from './waveform.js';
 
 const UNIT_EXPONENT: Record<string, number> = { s: 0, ms: 3, us: 6, ns: 9, ps: 12, fs: 15 };
