@@ -71,6 +71,20 @@ export const GUEST_MODULES: readonly GuestModule[] = [
   { name: 'virtio_net', why: 'virt: the network card SSH comes in through (QEMU user networking)' },
 ];
 
+/**
+ * pinrig's own module, built from source with the grading build sandbox (harness/grading/kbuild.ts) and loaded by
+ * /init after GUEST_MODULES: the GPIO controller's registers as the file `device`, whose offsets are the registers
+ * (the `registers` fixture uses it). Its source feeds the image's key.
+ */
+export const REGISTER_FILE = {
+  module: 'pinrig_regs',
+  device: '/dev/gpio-regs',
+  /** The folder holding pinrig_regs.c, from the repository root. */
+  sourceDir: 'harness/guest/register-file',
+  /** Where it lies in the initramfs, under lib/modules/<release>/. */
+  installDir: 'extra',
+} as const;
+
 /** Where the build puts what it makes (inside the initramfs). */
 export const GUEST_PATHS = {
   /** The resolved modules, one absolute path a line, in load order. */

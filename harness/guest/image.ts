@@ -9,8 +9,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import {
   GUEST_MODULES, GUEST_PROMPT, GUEST_USER, INITRAMFS_PACKAGES, initramfsBuilt, initramfsSkeleton, kernelFiles,
-  RASPI4B_DISABLED_NODES,
+  RASPI4B_DISABLED_NODES, REGISTER_FILE,
 } from './contents.js';
+import { buildModule, ensureBuildToolchain } from '../grading/kbuild.js';
 import { execa } from 'execa';
 import { entriesFromTree, writeInitramfs, type InitramfsEntry } from './initramfs.js';
 import { extractModules } from './modules.js';
@@ -80,10 +81,11 @@ type Manifest = z.infer<typeof Manifest>;
 
 const toStderr: Progress = (message) => process.stderr.write(`guest image: ${message}\n`);
 
-function imageKey(kernel: Kernel, packages: readonly DebianPackage[]): string {
+function imageKey(kernel: Kernel, packages: readonly DebianPackage[], registerFileSource: string): string {
   const inputs = {
     kernel,
     packages,
+    registerFile: { ...REGISTER_FILE, source: registerFileSource },
     contents: INITRAMFS_PACKAGES,
     modules: GUEST_MODULES,
     kernelFiles: kernelFiles(kernel.release),
@@ -156,6 +158,16 @@ async function disableNodes(dtb: string, nodes: readonly string[]): Promise<void
   }
 }
 
+/** The register file's module, built for this kernel in the module build sandbox, as an initramfs entry. */
+async function buildRegisterFile(kernel: Kernel, work: string, progress: Progress): Promise<InitramfsEntry & { kind: 'file' }> {
+  const headers = await ensureBuildToolchain({ kernel, progress });
+  progress(`building ${REGISTER_FILE.module}.ko (${REGISTER_FILE.device}) against ${headers.buildTree}`);
+  const built = await buildModule(path.join(REPO_ROOT, REGISTER_FILE.sourceDir), { moduleName: REGISTER_FILE.module, workDir: path.join(work, 'kbuild'), headers });
+  if (!built.ok) throw new Error(`${REGISTER_FILE.sourceDir}/${REGISTER_FILE.module}.c did not build for ${kernel.release}:\n${built.errors}`);
+  const at = `lib/modules/${kernel.release}/${REGISTER_FILE.installDir}/${REGISTER_FILE.module}.ko`;
+  return { kind: 'file', path: at, mode: 0o644, data: await readFile(built.module!) };
+}
+
 /** Builds in a scratch folder next to the target and publishes the result whole, so a crash never leaves a half image. */
 async function build(dir: string, key: string, kernel: Kernel, packages: readonly DebianPackage[], progress: Progress): Promise<void> {
   await mkdir(path.dirname(dir), { recursive: true });
@@ -183,12 +195,15 @@ async function build(dir: string, key: string, kernel: Kernel, packages: readonl
       { kind: 'file', path: m.path, mode: 0o644, data: await readFile(path.join(kernelDir, m.path)) }
     )));
 
+    const registerFile = await buildRegisterFile(kernel, work, progress);
+
     for (const p of INITRAMFS_PACKAGES) await extractFiles(debs.get(p.name)!, root, p.initramfs);
     const entries = [
       ...initramfsSkeleton(),
       ...(await entriesFromTree(root)),
       ...moduleFiles,
-      ...initramfsBuilt(keys, modules.map((m) => m.path)),
+      registerFile,
+      ...initramfsBuilt(keys, [...modules.map((m) => m.path), registerFile.path]),
     ];
     const size = await writeInitramfs(path.join(staged, FILES.initrd), entries);
     progress(`initramfs ${(size / 1e6).toFixed(1)} MB`);
@@ -199,7 +214,7 @@ async function build(dir: string, key: string, kernel: Kernel, packages: readonl
       packages: Object.fromEntries([kernel.package, ...packages].map((p) => [p.name, p.version])),
       prompt: GUEST_PROMPT,
       files: FILES,
-      modules: modules.map((m) => m.name),
+      modules: [...modules.map((m) => m.name), REGISTER_FILE.module],
       ssh: {
         user: GUEST_USER,
         privateKey: FILES.sshPrivateKey,
@@ -222,7 +237,8 @@ async function build(dir: string, key: string, kernel: Kernel, packages: readonl
 export async function ensureGuestImage(options: GuestImageOptions = {}): Promise<GuestImage> {
   const progress = options.progress ?? toStderr;
   const { kernel, packages } = await resolvePackages(INITRAMFS_PACKAGES.map((p) => p.name), progress);
-  const key = imageKey(kernel, packages);
+  const registerFileSource = await readFile(path.join(REPO_ROOT, REGISTER_FILE.sourceDir, `${REGISTER_FILE.module}.c`), 'utf8');
+  const key = imageKey(kernel, packages, registerFileSource);
   const dir = path.resolve(options.dir ?? path.join(IMAGE_CACHE, key));
   let manifest = await readBuilt(dir, key);
   if (!manifest) {

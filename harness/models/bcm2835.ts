@@ -16,6 +16,7 @@ const CHIPS = {
 
 /** GPFSEL field values: 0 input, 1 output, 4-7 alt0-3, 3 alt4, 2 alt5. */
 const FUNCTIONS = ['input', 'output', 'alt5', 'alt4', 'alt0', 'alt1', 'alt2', 'alt3'] as const;
+export type PinFunction = (typeof FUNCTIONS)[number];
 
 /** One bit per pin: bank 0 (GPIO0-31) at the offset, bank 1 (GPIO32 on) four bytes further. */
 const BANKED = [
@@ -98,6 +99,18 @@ export class Bcm2835Gpio extends Controller {
     return this.base + offset + 4 * Number(banked![2]);
   }
 
+  /**
+   * The GPFSEL field that selects a pin's function: the register, the field's mask and the value that selects `fn`,
+   * for a read-modify-write (`(old & ~mask) | value`).
+   */
+  functionField(pin: number, fn: PinFunction): { register: string; mask: number; value: number } {
+    this.checkPin(pin);
+    const code = FUNCTIONS.indexOf(fn);
+    if (code < 0) throw new Error(`${this.name}: no pin function ${JSON.stringify(fn)} (${FUNCTIONS.join(', ')})`);
+    const shift = 3 * (pin % 10);
+    return { register: `GPFSEL${Math.floor(pin / 10)}`, mask: (7 << shift) >>> 0, value: (code << shift) >>> 0 };
+  }
+
   /** The GPSET or GPCLR write that sets or clears one pin's latch (on QEMU's BCM2835, how the host drives an input). */
   latchWrite(pin: number, level: Level): { addr: number; value: number } {
     this.checkPin(pin);
@@ -110,9 +123,11 @@ export class Bcm2835Gpio extends Controller {
     const name = registerName(reg);
     const bits = (value & this.bankMask(reg.n)) >>> 0;
     switch (reg.kind) {
-      case 'GPFSEL':
+      case 'GPFSEL': {
+        const warning = this.lostReadModifyWrite(reg.n, value);
         this.pinsOf(reg.n, 10).forEach((pin, i) => (this.fsel[pin] = (value >>> (3 * i)) & 7));
-        return { cause: (pin, level) => `${name}: ${this.functionChange(pin, level)}` };
+        return { cause: (pin, level) => `${name}: ${this.functionChange(pin, level)}`, ...(warning ? { warning } : {}) };
+      }
       case 'GPSET':
         this.latch[reg.n] = (this.latch[reg.n]! | bits) >>> 0;
         return { cause: (pin) => `${name} bit ${pin & 31}` };
@@ -221,6 +236,31 @@ export class Bcm2835Gpio extends Controller {
       const present = (this.enables.GPHEN[bank]! & high) | (this.enables.GPLEN[bank]! & ~high & this.bankMask(bank));
       this.events[bank] = (this.events[bank]! | present) >>> 0;
     }
+  }
+
+  /**
+   * The seed's bug, a lost read-modify-write: a GPFSEL value built without the register's previous value
+   * (`GPFSEL1 = 1 << 21`, or a mask that clears the neighbours too) gives the pin it was meant for its function and
+   * returns every other pin of the register to input. The rule: a write that gives at least one pin a new function
+   * other than input is taken to mean those pins; if the same write returns another pin from output or an alternate
+   * function to input, that pin was not meant, and the write is flagged, with the value a read-modify-write of the
+   * previous value would have written. Not flagged: a write that only returns pins to input (a release), one that
+   * changes nothing else, and one whose other pins were inputs already (nothing was lost). A deliberate swap (one pin
+   * to input, another to output, in one write) is flagged too: make it two writes.
+   */
+  private lostReadModifyWrite(n: number, value: number): string | undefined {
+    const pins = this.pinsOf(n, 10);
+    const field = (pin: number): number => (value >>> (3 * (pin % 10))) & 7;
+    const meant = pins.filter((pin) => field(pin) !== 0 && field(pin) !== this.fsel[pin]);
+    const clobbered = pins.filter((pin) => field(pin) === 0 && this.fsel[pin] !== 0);
+    if (meant.length === 0 || clobbered.length === 0) return undefined;
+    const previous = pins.reduce((v, pin) => v | (this.fsel[pin]! << (3 * (pin % 10))), 0) >>> 0;
+    const meantMask = meant.reduce((m, pin) => m | (7 << (3 * (pin % 10))), 0) >>> 0;
+    const intended = ((previous & ~meantMask) | (value & meantMask)) >>> 0;
+    const lost = labelled(clobbered, (pin) => `input (was ${FUNCTIONS[this.fsel[pin]!]})`, 'GPIO');
+    const given = labelled(meant, (pin) => FUNCTIONS[field(pin)]!, 'GPIO');
+    return `GPFSEL${n} ← ${hex(value, 8)} sets ${given} but also changes ${lost}, pins it did not mean to touch: ` +
+      `a lost read-modify-write? (GPFSEL${n} held ${hex(previous, 8)}; a read-modify-write would write ${hex(intended, 8)})`;
   }
 
   /** 'GPIO17 became an output with latch high', 'GPIO17 became an input, driven low from outside'. */

@@ -5,10 +5,13 @@
  */
 import { InputError } from '../errors.js';
 import { hex, highLow } from './text.js';
-import type { Direction, IgnoredWrite, Level, PinChange, RegisterModel, RegisterWrite } from './types.js';
+import type { Direction, IgnoredWrite, Level, PinChange, RegisterModel, RegisterWrite, WriteWarning } from './types.js';
 
-/** What applying a write did: the cause to give any pin whose level it moved, or why the hardware would not take it. */
-export type Outcome = { cause: (pin: number, level: Level) => string } | { ignored: string };
+/**
+ * What applying a write did: the cause to give any pin whose level it moved (and, where the write looks like a
+ * mistake, why), or why the hardware would not take it.
+ */
+export type Outcome = { cause: (pin: number, level: Level) => string; warning?: string } | { ignored: string };
 
 export type Pull = 'up' | 'down' | 'none';
 
@@ -18,6 +21,7 @@ export function unmapped(offset: number): string {
 
 export abstract class Controller implements RegisterModel {
   private readonly rejected: IgnoredWrite[] = [];
+  private readonly suspect: WriteWarning[] = [];
   private readonly external: Array<Level | null>;
 
   constructor(
@@ -38,6 +42,10 @@ export abstract class Controller implements RegisterModel {
     return this.rejected;
   }
 
+  get warnings(): readonly WriteWarning[] {
+    return this.suspect;
+  }
+
   write(w: RegisterWrite): PinChange[] {
     this.checkWrite(w);
     const before = this.levels();
@@ -47,6 +55,7 @@ export abstract class Controller implements RegisterModel {
       this.rejected.push({ write: w, reason: outcome.ignored });
       return [];
     }
+    if (outcome.warning !== undefined) this.suspect.push({ write: w, warning: outcome.warning });
     return this.settle(before, w.t, outcome.cause);
   }
 

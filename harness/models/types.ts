@@ -31,6 +31,12 @@ export interface IgnoredWrite {
   readonly reason: string;
 }
 
+/** A write the hardware took that looks like a mistake, and why (a GPFSEL write that clobbered other pins' functions). */
+export interface WriteWarning {
+  readonly write: RegisterWrite;
+  readonly warning: string;
+}
+
 /**
  * 'out' only while the controller drives the pin; 'alt' when a peripheral owns it
  * (BCM alt0-5, PL061 AFSEL, Tegra special function with ENABLE=0); otherwise 'in'.
@@ -49,6 +55,8 @@ export interface RegisterModel {
   readonly pinCount: number;
   /** Writes that changed nothing because the hardware would not take them, in the order they came. */
   readonly ignored: readonly IgnoredWrite[];
+  /** Writes the hardware took that look like mistakes, in the order they came (a model that sees none keeps it empty). */
+  readonly warnings: readonly WriteWarning[];
   /** Applies a write; returns the pins whose observable level changed. */
   write(w: RegisterWrite): PinChange[];
   read(addr: number): number;
