@@ -13,6 +13,7 @@ import { gradingKey, harnessVersion, ResultCache } from './cache.js';
 import { writeFeedback } from './feedback.js';
 import { buildSubmission, gradeSubmission, type Phase } from './grade-submission.js';
 import { ensureBuildToolchain, type ModuleBuild } from './kbuild.js';
+import { writeClassOutputs } from './class-outputs.js';
 import { writeReports } from './reports.js';
 import type { SubmissionResult } from './results.js';
 import { maxPoints } from './rubric.js';
@@ -44,7 +45,7 @@ export interface BatchOutcome {
   readonly cached: ReadonlySet<string>;
   /** Folders that could not be graded (an unsafe name, a symbolic link), with the reason. */
   readonly refused: readonly RefusedFolder[];
-  readonly files: { readonly csv: string; readonly junit: string; readonly feedbackDir: string };
+  readonly files: { readonly csv: string; readonly junit: string; readonly feedbackDir: string; readonly classPage: string };
   readonly ms: number;
 }
 
@@ -118,7 +119,9 @@ export async function gradeBatch(options: BatchOptions): Promise<BatchOutcome> {
   const ordered = submissions.map((s) => results.get(s.student)!);
   const files = await writeReports(ordered, loaded.assignment, outDir);
   for (const result of ordered) await writeFeedback(result, loaded, feedbackDir);
-  return { assignment: loaded.assignment.name, max: maxPoints(loaded.assignment), results: ordered, cached, refused, files: { ...files, feedbackDir }, ms: performance.now() - started };
+  const max = maxPoints(loaded.assignment);
+  const { classPage } = await writeClassOutputs({ results: ordered, assignment: loaded.assignment, max, submissions, refused, outDir, feedbackDir });
+  return { assignment: loaded.assignment.name, max, results: ordered, cached, refused, files: { ...files, feedbackDir, classPage }, ms: performance.now() - started };
 }
 
 /** A failure the harness did not foresee ends this submission as an error for the teacher, never the batch. */

@@ -9,7 +9,7 @@ import type { RefusedFolder } from './submissions.js';
 import type { Assignment } from './rubric.js';
 import { escapeXml } from '../signals/xml.js';
 
-function csvCell(value: string | number): string {
+export function csvCell(value: string | number): string {
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -77,7 +77,7 @@ function buildReason(log: string): string {
   return lines.find((l) => /\berror\b/i.test(l)) ?? lines.at(-1) ?? 'the build failed without a message';
 }
 
-export function summaryText(outcome: { assignment: string; max: number; results: readonly SubmissionResult[]; cached: ReadonlySet<string>; refused: readonly RefusedFolder[]; ms: number; files: { csv: string; junit: string; feedbackDir: string } }): string {
+export function summaryText(outcome: { assignment: string; max: number; results: readonly SubmissionResult[]; cached: ReadonlySet<string>; refused: readonly RefusedFolder[]; ms: number; files: { csv: string; junit: string; feedbackDir: string; classPage?: string } }): string {
   const { results } = outcome;
   const graded = results.filter((r) => r.status === 'graded');
   const errors = results.length - graded.length;
@@ -101,5 +101,6 @@ export function summaryText(outcome: { assignment: string; max: number; results:
     `grades: ${outcome.files.csv}`,
     `junit:  ${outcome.files.junit}`,
     `feedback: ${outcome.files.feedbackDir}/<student>.md and .html`,
+    ...(outcome.files.classPage ? [`class page: ${outcome.files.classPage} (score distribution, pass rates, similarity, Gradescope/PrairieLearn/Canvas/Moodle exports)`] : []),
   ].join('\n');
 }
