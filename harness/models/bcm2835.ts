@@ -99,6 +99,17 @@ export class Bcm2835Gpio extends Controller {
     return this.base + offset + 4 * Number(banked![2]);
   }
 
+  /** The name of the register at a 4-byte aligned offset ('GPSET0' at 0x1c), or undefined where none is. */
+  registerAt(offset: number): string | undefined {
+    const reg = offset % 4 === 0 && offset >= 0 && offset < this.size ? this.decode(offset) : undefined;
+    return reg && registerName(reg);
+  }
+
+  /** Registers where writing 1 acts and 0 does nothing (GPSET, GPCLR, GPEDS): a write touches only the pins it names. */
+  isWriteOne(name: string): boolean {
+    return /^(GPSET|GPCLR|GPEDS)[01]$/.test(name);
+  }
+
   /**
    * The GPFSEL field that selects a pin's function: the register, the field's mask and the value that selects `fn`,
    * for a read-modify-write (`(old & ~mask) | value`).
