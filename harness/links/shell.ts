@@ -76,6 +76,11 @@ export class Shell {
     });
   }
 
+  /** Why the stream closed, or undefined while it is open. */
+  get closedBecause(): string | undefined {
+    return this.closed;
+  }
+
   /** Runs one command; commands are queued, never interleaved. */
   run(command: string, options: RunOptions = {}): Promise<CommandResult> {
     const next = this.busy.then(() => this.runNow(command, options));

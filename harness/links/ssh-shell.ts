@@ -8,6 +8,9 @@ import { ConsoleLog } from './console-log.js';
 import { Shell, type CommandResult, type RunOptions } from './shell.js';
 import type { SshLink, SshShellStream } from './ssh.js';
 
+/** How long a fresh shell channel gets to show its prompt before it is synced anyway. */
+const FIRST_OUTPUT_MS = 3_000;
+
 export class SshShell {
   private readonly log = new ConsoleLog();
   private shell: Shell | undefined;
@@ -47,6 +50,11 @@ export class SshShell {
       if (this.shell === shell) this.shell = undefined;
     });
     try {
+      // sync() starts with a ^C, and a ^C that reaches a shell still starting (before it ignores SIGINT) ends it: on a
+      // busy host a fresh channel closed at once. So first its prompt; a shell that shows none is synced after 3 s.
+      await shell.waitForText(/\S/, FIRST_OUTPUT_MS).catch((error: unknown) => {
+        if (shell.closedBecause !== undefined) throw error;
+      });
       await shell.sync();
     } catch (error) {
       await stream.close();

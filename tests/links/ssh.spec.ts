@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Shell } from '../../harness/links/shell.js';
+import { SshShell } from '../../harness/links/ssh-shell.js';
 import { SshError, shellQuote } from '../../harness/links/ssh.js';
 import { fingerprint } from '../../harness/links/ssh-host-key.js';
 import { sshFixtures, type SshFixtures } from '../support/ssh-fixtures.js';
@@ -97,4 +98,16 @@ test('Shell runs over an SSH shell channel; closing the channel ends it', async 
   await expect(shell.run('echo gone')).rejects.toThrow(/console closed: ssh root@127\.0\.0\.1:\d+ shell closed/);
   expect(await link.check('echo exec still works')).toBe('exec still works\n');
   expect(link.handshakes).toBe(1);
+});
+
+test('a shell that is slow to start is not ended by the first sync\'s ^C', async ({ server, connect }) => {
+  // A login that takes a second before its interactive shell runs (a busy board, a slow profile): a ^C in that second
+  // reaches a process that does not ignore SIGINT, and ends the session.
+  // Only the interactive login is slow: the exec channels SshShell uses first still run their command at once.
+  const login = '#!/bin/sh\n[ -n "$SSH_ORIGINAL_COMMAND" ] && exec sh -c "$SSH_ORIGINAL_COMMAND"\nsleep 1\nexec sh -i\n';
+  await writeFile(path.join(server.home, 'slow-login.sh'), login, { mode: 0o755 });
+  const keys = path.join(server.home, '.ssh', 'authorized_keys');
+  await writeFile(keys, `command="/root/slow-login.sh" ${await readFile(keys, 'utf8')}`); // the server sees home as /root
+  const shell = new SshShell(await connect());
+  expect((await shell.run('echo up')).output).toBe('up\n');
 });
