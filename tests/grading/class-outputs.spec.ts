@@ -137,6 +137,11 @@ test('PrairieLearn: score 0-1, the timing picture as a data URI under 1 MB, and 
   // The picture is the feedback page's SVG, whole: observed against predicted.
   const svg = Buffer.from(images[0].url.replace(/^data:image\/svg\+xml;base64,/, ''), 'base64').toString('utf8');
   expect(svg).toMatch(/^<svg[\s\S]*class="observed"[\s\S]*class="predicted"[\s\S]*<\/svg>\s*$/);
+  // PrairieLearn shows it as an <img>: a browser must decode it as one.
+  const page = await browser.newPage();
+  await page.setContent(`<img src="${images[0].url}">`);
+  await expect.poll(() => page.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+  await page.close();
 });
 
 test('Canvas and Moodle: one CSV each for the class, student id plus a column per assignment, as the import documents', async () => {
