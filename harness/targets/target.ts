@@ -40,6 +40,11 @@ export interface Target {
   sysfsNumber(ref: PinRef): Promise<number>;
   /** Drives an input pin from outside the guest. */
   drive(ref: PinRef, level: 0 | 1): Promise<void>;
+  /**
+   * Where the target paces in the guest's time (emulation): drives `count` pulses on a low input, one per `periodMs`,
+   * and returns the spacings between the rising edges as the guest's clock measured them.
+   */
+  drivePulses?(ref: PinRef, count: number, periodMs: number): Promise<{ spacingsMs: number[] }>;
   /** Starts capturing the given pins; channel names are the pins' names. */
   record(pins: readonly PinRef[]): Promise<Recording>;
   /** Where the target observes registers: how the model differs from the machine's own registers (empty: agrees). */

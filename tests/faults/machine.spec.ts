@@ -93,3 +93,11 @@ test('a kernel oops on the console is seen when its line is complete, even split
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test('a scenario that fails midway leaves nothing to the next: each test gets a clean guest', async () => {
+  const { tests } = await runFaults('clean-slate.fault.ts');
+  const [failed, next] = tests;
+  expect(failed!.status).toBe('failed');
+  expect(next!.status, next!.error).toBe('passed');
+  expect(next!.annotations.find((a) => a.type === 'machine')?.description).toMatch(/^restored in \d+\.\d\d s$/);
+});

@@ -45,7 +45,7 @@ test('two shards of the qemu-virt nightly merge into one report: same tests, cap
   try {
     const page = await browser.newPage();
     await page.goto(`file://${path.join(merged, 'html', 'index.html')}`);
-    await page.getByText('blink through sysfs').first().click();
+    await page.getByText('blink: 10 pulses of 100 ms').first().click();
     await page.locator('a[download]').first().waitFor({ timeout: 30_000 });
     const downloads = await page.locator('a[download]').evaluateAll((links) => links.map((a) => a.getAttribute('download') ?? ''));
     for (const ext of ['.sr', '.vcd', '.svg']) expect(downloads.some((name) => name.endsWith(ext)), `a download named *${ext} among ${downloads.join(', ')}`).toBe(true);

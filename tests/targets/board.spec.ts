@@ -5,6 +5,7 @@ import { GUEST_PATHS } from '../../harness/guest/contents.js';
 import { loadBoardProfile } from '../../harness/targets/board-profile.js';
 import type { BoardTarget } from '../../harness/targets/board.js';
 import { rehearseOnVirt } from '../../harness/targets/rehearsal.js';
+import { GuestGpio } from '../../harness/targets/guest-gpio.js';
 import { bootTarget } from '../../fixtures/targets.js';
 
 // The board path (SSH link with a pinned host key, profile pins, analyzer wiring) against the qemu-virt guest.
@@ -24,6 +25,20 @@ test('pins by pad and header name; sysfs numbers from the guest\'s gpiochip base
   expect(board.pin('pin 16').name).toBe('PBB.01');
   expect(await board.sysfsNumber('PBB.01')).toBe((await board.sysfsNumber('PN.01')) + 1);
   expect((await board.shell.check('gpiodetect')).trim()).toMatch(/9030000\.pl061\] \(8 lines\)/);
+});
+
+test('the GPIO verbs over SSH: pads claimed by name and header pin, set and read back, all released', async () => {
+  const gpio = new GuestGpio(board);
+  const [pn, pbb] = [await gpio.output('PN.01'), await gpio.output('pin 16', 1)];
+  expect(await pbb.get()).toBe(1);
+  await pn.set(1);
+  expect(await pn.get()).toBe(1);
+  await pn.pulse('20ms', { level: 0 });
+  expect(await pn.get()).toBe(1);
+  const exported = `ls -d /sys/class/gpio/gpio${await board.sysfsNumber('PN.01')} /sys/class/gpio/gpio${await board.sysfsNumber('PBB.01')} 2>/dev/null | wc -l`;
+  expect((await board.shell.check(exported)).trim()).toBe('2');
+  await gpio.releaseAll();
+  expect((await board.shell.check(exported)).trim()).toBe('0');
 });
 
 test('a pin the analyzer is not wired to is refused, naming the wiring', async () => {
