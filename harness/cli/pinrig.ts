@@ -73,7 +73,8 @@ program
   .option('--out <dir>', 'grades.csv, junit.xml, feedback/ and the cache of unchanged results', 'reports/grades')
   .option('--workers <n>', 'submissions graded at once, one guest each (keep a core per guest)', '2')
   .option('--force', 'grade every submission again, even when unchanged')
-  .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean }) => {
+  .option('--similarity-threshold <share>', 'flag pairs of submissions at least this similar (0-1, default 0.75) in similarity.html; grades never change')
+  .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean; similarityThreshold?: string }) => {
     // Rubrics are TypeScript under scenarios/grading/, loaded by tsx, and they share harness classes with the grader
     // (a rubric throws SubmissionEnded, the grader tests instanceof): so grading runs from the same sources through
     // tsx, not from this bundle's copies.
@@ -85,6 +86,7 @@ program
     const progress = new GradeProgress(process.stderr);
     const outcome = await gradeBatch({
       submissionsDir, assignment: options.assignment, outDir: options.out, workers: Number(options.workers), force: options.force ?? false,
+      ...(options.similarityThreshold === undefined ? {} : { similarityThreshold: Number(options.similarityThreshold) }),
       onEvent: progress.onEvent, ...(process.env.PINRIG_QEMU ? { qemu: process.env.PINRIG_QEMU } : {}),
     }).finally(() => progress.finish());
     process.stdout.write(summaryText(outcome) + '\n');

@@ -29,6 +29,8 @@ export interface BatchOptions {
   readonly onEvent?: (event: BatchEvent) => void;
   /** Another QEMU binary, as for the scenarios (PINRIG_QEMU). */
   readonly qemu?: string;
+  /** Similarity (0–1) at or above which a pair is flagged in the similarity report; it never changes a grade. */
+  readonly similarityThreshold?: number;
 }
 
 export type BatchEvent =
@@ -55,6 +57,10 @@ export async function gradeBatch(options: BatchOptions): Promise<BatchOutcome> {
   const started = performance.now();
   if (!Number.isInteger(options.workers) || options.workers < 1 || options.workers > MAX_WORKERS) {
     throw new InputError('--workers', `must be a whole number from 1 to ${MAX_WORKERS}, got ${options.workers}`);
+  }
+  const threshold = options.similarityThreshold;
+  if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
+    throw new InputError('--similarity-threshold', `must be a number above 0 and at most 1 (a share of matching code), got ${threshold}`);
   }
   const emit = options.onEvent ?? (() => {});
   const loaded = await loadAssignment(options.assignment);
@@ -120,7 +126,7 @@ export async function gradeBatch(options: BatchOptions): Promise<BatchOutcome> {
   const files = await writeReports(ordered, loaded.assignment, outDir);
   for (const result of ordered) await writeFeedback(result, loaded, feedbackDir);
   const max = maxPoints(loaded.assignment);
-  const { classPage } = await writeClassOutputs({ results: ordered, assignment: loaded.assignment, max, submissions, refused, outDir, feedbackDir });
+  const { classPage } = await writeClassOutputs({ results: ordered, assignment: loaded.assignment, max, submissions, refused, outDir, feedbackDir, ...(threshold === undefined ? {} : { similarityThreshold: threshold }) });
   return { assignment: loaded.assignment.name, max, results: ordered, cached, refused, files: { ...files, feedbackDir, classPage }, ms: performance.now() - started };
 }
 

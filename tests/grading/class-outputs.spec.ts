@@ -30,7 +30,7 @@ test.beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'pinrig-class-test-'));
   out = path.join(dir, 'out');
   for (const student of Object.keys(CLASS)) await cp(path.join(SAMPLES, student), path.join(dir, 'class', student), { recursive: true });
-  const run = await pinrig(['grade', path.join(dir, 'class'), '--assignment', 'blink', '--out', out, '--workers', '2'], { cwd: ROOT, timeoutMs: 540_000 });
+  const run = await pinrig(['grade', path.join(dir, 'class'), '--assignment', 'blink', '--out', out, '--workers', '2', '--similarity-threshold', '0.97'], { cwd: ROOT, timeoutMs: 540_000 });
   expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
   expect(run.stdout).toContain(`class page: ${out}/index.html`);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
@@ -175,7 +175,11 @@ test('similarity: linked from the class page, the most similar pairs with their 
   // Every pair of five, most similar first; each flagged exactly when at or above the threshold.
   expect(report.pairs).toHaveLength(10);
   expect(report.pairs.map((p) => p.similarity)).toEqual([...report.pairs.map((p) => p.similarity)].sort((a, b) => b - a));
+  expect(report.threshold, 'from --similarity-threshold').toBe(0.97);
   for (const p of report.pairs) expect(p.flagged).toBe(p.similarity >= report.threshold);
+  // The samples are all variants of the reference: some pairs are above 97 %, some below.
+  expect(report.flagged).toBeGreaterThan(0);
+  expect(report.flagged).toBeLessThan(report.pairs.length);
   await expect(page.locator('tr.pair.flagged')).toHaveCount(report.flagged);
   // The samples all start from the reference solution: the top pair shares most of its code, shown side by side.
   const top = report.pairs[0]!;
