@@ -44,15 +44,19 @@ const ACCESSES_PER_LINE = 40;
 const MS_PER_ACCESS = 100;
 const ERRNOS: Record<string, string> = { 'Invalid argument': 'EINVAL', 'No such device or address': 'ENXIO' };
 
+/** Where a batch keeps the bytes of each value it writes (one file per distinct value, made by the shell's printf). */
+const VALUE_FILE = '/tmp/.regs.v';
+
 /**
  * The guest-side helpers, defined in each command (a guest restored from a snapshot, or a re-synchronised shell,
- * keeps no functions): `_rw i r OFFSET BYTES` prints `=i` and the bytes read in hex, `_rw i w OFFSET BYTES ESCAPES`
- * writes the bytes printf makes of ESCAPES; a refusal prints `!i` and dd's message, and fails.
+ * keeps no functions): `_rr i OFFSET BYTES` prints `=i` and the bytes read in hex, `_rw i OFFSET BYTES K` writes
+ * the bytes of value file K (one dd process: a write costs one fork, which is what bit-banging is made of); a
+ * refusal prints `!i` and dd's message, and fails.
  */
 const HELPERS =
   `_rf(){ echo "!$1 $(head -c 300 /tmp/.regs.err | tr '\\n' ' ')"; return 1; };` +
   `_rr(){ v=$(dd if=${DEVICE} bs=$3 count=1 skip=$2 iflag=skip_bytes status=none 2>/tmp/.regs.err | od -An -v -tx1) && [ -n "$v" ] || _rf $1 || return 1; echo "=$1" $v; };` +
-  `_rw(){ printf "$4" | dd of=${DEVICE} bs=$3 count=1 seek=$2 oflag=seek_bytes conv=notrunc status=none 2>/tmp/.regs.err || _rf $1; }`;
+  `_rw(){ dd if=${VALUE_FILE}$4 of=${DEVICE} bs=$3 count=1 seek=$2 oflag=seek_bytes conv=notrunc status=none 2>/tmp/.regs.err || _rf $1; }`;
 
 function checkOffset(offset: number, where: string): void {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`${where}: offset ${offset} is not a non-negative integer`);
@@ -72,6 +76,7 @@ function escapes(value: number, bytes: number, where: string): string {
 
 /** The guest command for a batch (exported for tests of the command itself). */
 export function batchCommand(accesses: readonly RegisterAccess[], where: string): string {
+  const values = new Map<string, number>();
   const steps = accesses.map((access, i) => {
     if (access.kind === 'wait') {
       if (!Number.isInteger(access.us) || access.us < 0 || access.us > 10_000_000) throw new Error(`${where}: a wait of ${access.us} µs: give whole microseconds up to 10 s`);
@@ -80,11 +85,16 @@ export function batchCommand(accesses: readonly RegisterAccess[], where: string)
     const bytes = access.bytes ?? 4;
     checkOffset(access.offset, where);
     checkBytes(bytes, where);
-    return access.kind === 'read' ? `_rr ${i} ${access.offset} ${bytes}` : `_rw ${i} ${access.offset} ${bytes} '${escapes(access.value, bytes, where)}'`;
+    if (access.kind === 'read') return `_rr ${i} ${access.offset} ${bytes}`;
+    const text = escapes(access.value, bytes, where);
+    if (!values.has(text)) values.set(text, values.size);
+    return `_rw ${i} ${access.offset} ${bytes} ${values.get(text)}`;
   });
+  // printf is a shell builtin: with a redirection it costs no process.
+  const files = [...values].map(([text, k]) => `printf '${text}' > ${VALUE_FILE}${k}`);
   const lines: string[] = [];
   for (let i = 0; i < steps.length; i += ACCESSES_PER_LINE) lines.push(steps.slice(i, i + ACCESSES_PER_LINE).join(' && '));
-  return `${HELPERS}\n${lines.join(' &&\n')}`;
+  return `${HELPERS}\n${[...files, ...lines].join(' &&\n')}`;
 }
 
 /**
