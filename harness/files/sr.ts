@@ -72,9 +72,9 @@ async function scanLogic<S extends EdgeSink>(zip: ZipArchive, metadata: SrMetada
   const beyond = metadata.probes.find((p) => p.bit - 8 * firstByte >= 32);
   if (beyond) throw new InputError(`${path} [metadata]`, `probe${beyond.bit + 1}=${beyond.name}: pinrig reads named probes within 32 consecutive bits, these span bits ${bits[0]} to ${beyond.bit}`);
   const scanner = new EdgeScanner(direct ? (u as Unitsize) : 4, bits.map((b) => b - 8 * firstByte), newSink);
-  for (const name of names) {
-    // The zlib stream inflates the next piece (on libuv's thread pool) while this one is scanned.
-    for await (const piece of zip.stream(name)) scanner.push(window ? window.push(piece) : piece);
+  // The next members are inflated (on libuv's thread pool) while this one is scanned.
+  for await (const { name, pieces } of zip.members(names)) {
+    for await (const piece of pieces) scanner.push(window ? window.push(piece) : piece);
     if (window?.pending) throw new InputError(`${path} [${name}]`, `the member does not end on a whole ${u}-byte sample (unitsize ${u})`);
     scanner.endChunk(`${path} [${name}]`);
   }
@@ -84,7 +84,7 @@ async function scanLogic<S extends EdgeSink>(zip: ZipArchive, metadata: SrMetada
 /** A file with analog channels only has no logic channel to read; its length is that of its first analog channel. */
 async function analogLength(zip: ZipArchive, metadata: SrMetadata, path: string): Promise<number> {
   let bytes = 0;
-  for (const name of srChunkNames(zip.names, metadata.analogMember!, path)) for await (const piece of zip.stream(name)) bytes += piece.length;
+  for await (const { pieces } of zip.members(srChunkNames(zip.names, metadata.analogMember!, path))) for await (const piece of pieces) bytes += piece.length;
   return Math.floor(bytes / 4);
 }
 
