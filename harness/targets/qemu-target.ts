@@ -15,6 +15,8 @@ import type { Level, RegisterModel, RegisterWrite } from '../models/types.js';
 import { QemuProbe } from '../instruments/qemu/probe.js';
 import { drivePulseTrain } from '../instruments/qemu/pulse-train.js';
 import { StoreStream } from '../instruments/qemu/store-stream.js';
+import { TimedInputs, type ArmedChanges, type LevelChange } from '../instruments/qemu/timed-inputs.js';
+import { ensureTimedInputsPlugin } from '../instruments/qemu/timed-inputs-plugin.js';
 import { NANOSECONDS } from '../signals/waveform.js';
 import { loadBoardProfile, resolvePin, rolePin, type BoardProfile, type PinRef, type ProfilePin } from './board-profile.js';
 import { joinStreams } from './machine-stream.js';
@@ -104,6 +106,7 @@ export class QemuTarget implements Target {
     readonly qtest: QtestLink,
     private readonly stores: StoreStream,
     readonly gpio: QomDevice,
+    private readonly inputs: TimedInputs,
   ) {}
 
   get name(): string {
@@ -118,12 +121,15 @@ export class QemuTarget implements Target {
     const profile = options.profile ?? loadBoardProfile(machine.profile);
     const model = modelFor(profile.controller.model, { base: profile.controller.base });
     const plugin = options.plugin ?? await ensureGpioStoresPlugin();
+    const inputsPlugin = await ensureTimedInputsPlugin();
     const dir = QemuProcess.makeDir();
     const stores = await StoreStream.listen(path.join(dir, 'stores.sock'));
+    const inputs = await TimedInputs.listen(path.join(dir, 'inputs.sock'));
     const qemu = QemuProcess.start(options.qemu ?? 'qemu-system-aarch64', [
       ...machine.args(options.image, options.append ?? '', 'unix:{dir}/console.sock,server=on,wait=off'),
       ...ICOUNT,
       '-plugin', `${plugin},base=0x${model.base.toString(16)},size=0x${model.size.toString(16)},socket=${stores.socketPath}`,
+      '-plugin', `${inputsPlugin},socket=${inputs.socketPath}`,
       '-display', 'none', '-monitor', 'none',
       '-qmp', 'unix:{dir}/qmp.sock,server=on,wait=off',
       '-qtest', 'unix:{dir}/qtest.sock,server=on,wait=off', '-qtest-log', '/dev/null',
@@ -134,9 +140,12 @@ export class QemuTarget implements Target {
     ], { dir });
     // The restored guest's registers are those the boot left: the model takes the same writes.
     for (const write of options.restore?.writes ?? []) model.write(write);
-    const opened: Array<{ close(): unknown }> = [stores];
+    const opened: Array<{ close(): unknown }> = [stores, inputs];
     try {
       await qemu.unlessExited(stores.connected(10_000));
+      await qemu.unlessExited(inputs.connected(10_000));
+      // The plugin's changes reach the model at their virtual times (open recordings do not see them).
+      inputs.onChange((line, level, ns) => model.drive(line, level, ns / NANOSECONDS));
       const serial = await qemu.unlessExited(SocketConsole.connect(path.join(qemu.dir, 'console.sock')));
       opened.push(serial);
       const ending = options.endOnOops === false ? (['panicked'] as const) : (['panicked', 'oopsed'] as const);
@@ -155,7 +164,7 @@ export class QemuTarget implements Target {
       });
       await qtest.interceptOutputs(gpio);
       qtest.onIrq((event) => probe.onQemuEvent(event.line, event.level));
-      const target = new QemuTarget(machine, profile, qemu, new Shell(joinStreams(serial, qemu)), model, probe, serial, qmp, qtest, stores, gpio);
+      const target = new QemuTarget(machine, profile, qemu, new Shell(joinStreams(serial, qemu)), model, probe, serial, qmp, qtest, stores, gpio, inputs);
       if (options.restore) {
         await target.untilLoaded(options.bootTimeoutMs ?? 30_000);
         // Kept paused (costing no CPU) until resume(): a spare guest, ready the moment a test asks for one.
@@ -206,6 +215,29 @@ export class QemuTarget implements Target {
       until: (ns) => this.probe.until(ns),
     }, count, periodMs / 1000);
     return { spacingsMs: rises.slice(1).map((at, i) => ((at - rises[i]!) * 1000) / NANOSECONDS) };
+  }
+
+  /**
+   * Drives an input pin through `changes` at exact virtual times, however busy the host (bounce bursts tens of
+   * microseconds apart): the first, at offset 0, at a fence like drive(); the rest by the timed-inputs plugin's timer
+   * on QEMU's virtual clock, armed at that same fence. Resolves once all have happened, with their virtual times (ns).
+   * The register model follows every change; a recording open meanwhile sees only the first.
+   */
+  async driveChanges(ref: PinRef, changes: readonly LevelChange[]): Promise<number[]> {
+    const pin = await this.inputPin(ref);
+    if (pin.line >= this.gpio.inputs) throw new Error(`${this.name}: ${pin.name} is not an input line of ${this.gpio.type}; timed changes need a GPIO block with input lines (qemu-virt's PL061)`);
+    const [first, ...rest] = changes;
+    if (first?.afterNs !== 0) throw new Error(`${this.name}: driveChanges needs changes starting at offset 0, got ${first ? `${first.afterNs} ns` : 'none'}`);
+    const lastNs = changes[changes.length - 1]!.afterNs;
+    let armed: ArmedChanges | undefined;
+    const startNs = await this.probe.drive(pin.line, first.level, async () => {
+      await this.machine.drive(this.io(), pin.line, first.level);
+      // A slow host slows the guest's clock, never the changes' place in it: the wall bound only catches a stuck guest.
+      if (rest.length) armed = await this.inputs.arm(this.gpio.path, pin.line, rest, { armWithinMs: 5000, appliedWithinMs: 10_000 + 50 * (lastNs / 1e6) });
+    });
+    if (!armed) return [startNs];
+    if (armed.startNs !== startNs) throw new Error(`${this.name}: the timed changes were armed at ${armed.startNs} ns, not at the fence (${startNs} ns): the VM was running`);
+    return [startNs, ...(await armed.applied)];
   }
 
   async record(pins: readonly PinRef[]): Promise<Recording> {
@@ -288,6 +320,7 @@ export class QemuTarget implements Target {
 
   async close(): Promise<void> {
     this.stores.close();
+    this.inputs.close();
     this.qtest.close();
     this.qmp.close();
     await this.serial.close();
