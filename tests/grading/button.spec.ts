@@ -28,7 +28,7 @@ const BUTTON: Record<string, Deserved> = {
     reason: /the count rose by 110, from 5 to 115 \(220 edges driven[\s\S]*more than one press was counted per press/,
   },
   'misses-presses': { score: 80, lost: ['10 bouncing'], reason: /the count rose by 5, from 13 to 18[\s\S]*Presses were lost: with presses 50 ms apart/ },
-  'leaks-irq': { score: 80, lost: ['unload'], reason: /after rmmod, reading \/proc\/interrupts crashed the kernel[\s\S]*free_irq missing on unload/ },
+  'leaks-irq': { score: 80, lost: ['unload'], reason: /after rmmod, reading \/proc\/interrupts crashed the kernel[\s\S]*free\\?_irq missing on unload/ },
 };
 
 function parseCsv(text: string): { header: string[]; rows: Map<string, string[]> } {

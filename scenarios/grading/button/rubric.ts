@@ -105,7 +105,7 @@ export default defineAssignment<Record<string, never>>({
     },
     {
       id: 'device',
-      name: `${DEVICE} reads the count, 0 before any press`,
+      name: `${DEVICE} reads the count: 0 before any press`,
       points: 10,
       requires: ['loads'],
       async check(context) {
