@@ -3,6 +3,7 @@ import { boardProjectsLeftOut, chosenBoardProjects, type BoardProject } from './
 import type { TargetName } from './fixtures/targets.js';
 import { claimReportFolder, isPlaywrightWorker, reportFolder } from './harness/report/report-folder.js';
 import { reporters } from './harness/report/reporters.js';
+import { gradingRunFromEnv } from './harness/grading/grading-run.js';
 
 const reports = reportFolder(import.meta.dirname);
 // A listing run (--list) writes no reports and claims no folder: it must leave the last run's reports as they are.
@@ -15,7 +16,7 @@ if (!isPlaywrightWorker()) {
   const chosen = chosenBoardProjects(process.argv, process.env);
   process.env.PINRIG_BOARD_PROJECTS = chosen.join(',');
   const note = boardProjectsLeftOut(chosen);
-  if (note) process.stderr.write(`${note}\n`);
+  if (note && !gradingRunFromEnv()) process.stderr.write(`${note}\n`);
 }
 const boards = (process.env.PINRIG_BOARD_PROJECTS ?? '').split(',').filter(Boolean) as BoardProject[];
 // On CI a scenario's infrastructure failure is retried once (pinrig's fixtures refuse to retry a scenario's own
@@ -48,11 +49,16 @@ const board = (name: BoardProject, extra: Partial<PinrigProject> = {}): PinrigPr
   ];
 };
 
+// A class being graded (`pinrig grade` sets the run in the environment): one test per submission, spread over the
+// workers submission by submission; infrastructure failures retried on CI like the scenarios'.
+const grading = gradingRunFromEnv() !== undefined;
+const gradingProject: PinrigProject = { name: 'grading', testDir: 'scenarios/grading', testMatch: 'submissions.spec.ts', fullyParallel: true, timeout: 600_000, retries: scenarioRetries };
+
 // One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
 // running the scenarios with a worker-scoped `targetName` option.
 export default defineConfig<object, { targetName: TargetName }>({
   outputDir: `${reports}/test-results`,
-  reporter: listing ? [['list']] : reporters(reports),
+  reporter: listing ? [['list']] : reporters(reports, { grading }),
   projects: [
     { name: 'harness', testDir: 'tests', timeout: 60_000 },
     scenarios('qemu-raspi3b'),
@@ -62,5 +68,6 @@ export default defineConfig<object, { targetName: TargetName }>({
     // Board projects: configured from a profile path in PINRIG_RPI_PROFILE / PINRIG_ORIN_PROFILE.
     ...board('rpi'),
     ...board('orin-passthrough', { testDir: 'scenarios/orin-passthrough', testIgnore: [], timeout: 90_000 }),
+    ...(grading ? [gradingProject] : []),
   ],
 });

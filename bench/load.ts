@@ -2,7 +2,6 @@
  * Verdicts under host load (issue: virtual time on emulation). Idle, and with every host core saturated by CPU hogs
  * this bench starts and stops itself:
  * - the nightly (the three emulation projects): failures idle / loaded (goal 0 / 0 over the loaded runs);
- * - grading fixtures/submissions/blink and counter: per-submission scores idle vs loaded (goal: identical);
  * - the sysfs blink's edge intervals on raspi3b in two runs, idle and loaded (goal: identical, or spread under 1 us).
  * Run: npx tsx bench/load.ts [loadedNightlyRuns=3]
  */
@@ -10,7 +9,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { gradeBatch } from '../harness/grading/batch.js';
 import { ensureGuestImage } from '../harness/guest/image.js';
 import { bootRaspi3b } from '../harness/targets/qemu-raspi3b.js';
 import { loaded } from './cpu-hogs.js';
@@ -35,14 +33,6 @@ async function nightly(run: string): Promise<{ failed: string[]; passed: number;
   };
   report.suites.forEach((s) => walk(s as Parameters<typeof walk>[0]));
   return { failed, passed: report.stats.expected, seconds: (performance.now() - started) / 1000 };
-}
-
-async function scores(assignment: string): Promise<Map<string, string>> {
-  const outcome = await gradeBatch({
-    submissionsDir: path.join(REPO, 'fixtures', 'submissions', assignment), assignment,
-    outDir: path.join(scratch, `grades-${assignment}`), workers: 2, force: true,
-  });
-  return new Map(outcome.results.map((r) => [r.student, r.status === 'graded' ? String(r.score) : `error: ${r.error ?? r.status}`]));
 }
 
 /** A fresh raspi3b, 10 sysfs blink pulses of 100 ms; the intervals between successive edges, in virtual ns. */
@@ -70,14 +60,6 @@ try {
   console.log(`nightly (${PROJECTS.join(', ')}): failures idle ${idleNightly.failed.length} / loaded ${loadedNightly.map((r) => r.failed.length).join(', ')} over ${loadedRuns} loaded runs`);
   console.log(`  passed idle ${idleNightly.passed} in ${idleNightly.seconds.toFixed(1)} s; loaded ${loadedNightly.map((r) => `${r.passed} in ${r.seconds.toFixed(1)} s`).join(', ')}`);
   for (const f of [...idleNightly.failed, ...loadedNightly.flatMap((r) => r.failed)]) console.log(`  FAILED ${f}`);
-
-  for (const assignment of ['blink', 'counter']) {
-    const idle = await scores(assignment);
-    const busy = await loaded(() => scores(assignment));
-    const differing = [...idle.keys()].filter((s) => idle.get(s) !== busy.get(s));
-    console.log(`\ngrading ${assignment}: ${differing.length} of ${idle.size} submissions score differently idle vs loaded`);
-    for (const [student, score] of idle) console.log(`  ${student.padEnd(24)} idle ${score.padStart(3)}   loaded ${busy.get(student)!.padStart(3)}${idle.get(student) !== busy.get(student) ? '   DIFFERS' : ''}`);
-  }
 
   const runs = { idle: [await blinkIntervals(), await blinkIntervals()], loaded: await loaded(async () => [await blinkIntervals(), await blinkIntervals()]) };
   const all = [...runs.idle, ...runs.loaded];

@@ -65,33 +65,59 @@ board
     process.stdout.write(summary + '\n');
   });
 
+/** The grading sources, run through tsx: rubrics are TypeScript and share classes with the grader (see below). */
+async function gradingSources() {
+  // Rubrics are TypeScript under scenarios/grading/, loaded by tsx, and they share harness classes with the grader
+  // (a rubric throws SubmissionEnded, the grader tests instanceof): so grading runs from the same sources through
+  // tsx, not from this bundle's copies.
+  (await import('tsx/esm/api')).register();
+  const source = (file: string) => import(pathToFileURL(path.join(REPO_ROOT, 'harness', file)).href);
+  const [run, progress, reports] = (await Promise.all([source('grading/class-run.ts'), source('grading/progress.ts'), source('grading/reports.ts')])) as [
+    typeof import('../grading/class-run.js'), typeof import('../grading/progress.js'), typeof import('../grading/reports.js'),
+  ];
+  return { ...run, ...progress, ...reports };
+}
+
+/** Prints the summary; something the teacher must look at (a harness error, a folder not graded) makes exit 1. */
+function reportClass(outcome: import('../grading/class-run.js').ClassOutcome, summaryText: typeof import('../grading/reports.js').summaryText): void {
+  process.stdout.write(summaryText(outcome) + '\n');
+  if (outcome.results.some((r) => r.status === 'error') || outcome.refused.length) process.exitCode = 1;
+}
+
+const threshold = (value: string | undefined) => (value === undefined ? {} : { similarityThreshold: Number(value) });
+
 program
   .command('grade')
-  .description('build each student driver, load it into its own fresh guest, run the rubric, write grades and feedback')
+  .description('build each student driver, load it into a clean guest of its own, run the rubric, write grades and feedback')
   .argument('<submissions-dir>', 'one subfolder per student, named by the student id, holding .c/.h files')
-  .requiredOption('--assignment <name>', 'the assignment under scenarios/grading/ (blink, counter)')
-  .option('--out <dir>', 'grades.csv, junit.xml, feedback/ and the cache of unchanged results', 'reports/grades')
+  .requiredOption('--assignment <name>', 'the assignment under scenarios/grading/ (blink, counter, ...)')
+  .option('--out <dir>', 'grades.csv, junit.xml, feedback/, the class page, the exports and the cache of unchanged results', 'reports/grades')
   .option('--workers <n>', 'submissions graded at once, one guest each (keep a core per guest)', '2')
   .option('--force', 'grade every submission again, even when unchanged')
+  .option('--shard <i/n>', "grade only this machine's slice of the class; join the slices' --out folders with `pinrig grade-merge`")
   .option('--similarity-threshold <share>', 'flag pairs of submissions at least this similar (0-1, default 0.75) in similarity.html; grades never change')
-  .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean; similarityThreshold?: string }) => {
-    // Rubrics are TypeScript under scenarios/grading/, loaded by tsx, and they share harness classes with the grader
-    // (a rubric throws SubmissionEnded, the grader tests instanceof): so grading runs from the same sources through
-    // tsx, not from this bundle's copies.
-    (await import('tsx/esm/api')).register();
-    const source = (file: string) => import(pathToFileURL(path.join(REPO_ROOT, 'harness', file)).href);
-    const [{ gradeBatch }, { GradeProgress }, { summaryText }] = (await Promise.all([
-      source('grading/batch.ts'), source('grading/progress.ts'), source('grading/reports.ts'),
-    ])) as [typeof import('../grading/batch.js'), typeof import('../grading/progress.js'), typeof import('../grading/reports.js')];
+  .action(async (submissionsDir: string, options: { assignment: string; out: string; workers: string; force?: boolean; shard?: string; similarityThreshold?: string }) => {
+    const { gradeClass, GradeProgress, summaryText } = await gradingSources();
     const progress = new GradeProgress(process.stderr);
-    const outcome = await gradeBatch({
+    const outcome = await gradeClass({
       submissionsDir, assignment: options.assignment, outDir: options.out, workers: Number(options.workers), force: options.force ?? false,
-      ...(options.similarityThreshold === undefined ? {} : { similarityThreshold: Number(options.similarityThreshold) }),
-      onEvent: progress.onEvent, ...(process.env.PINRIG_QEMU ? { qemu: process.env.PINRIG_QEMU } : {}),
+      ...(options.shard ? { shard: options.shard } : {}), ...threshold(options.similarityThreshold), onEvent: progress.onEvent,
     }).finally(() => progress.finish());
-    process.stdout.write(summaryText(outcome) + '\n');
-    // Something the teacher must look at: a harness error, or a folder that was not graded.
-    if (outcome.results.some((r) => r.status === 'error') || outcome.refused.length) process.exitCode = 1;
+    reportClass(outcome, summaryText);
+  });
+
+program
+  .command('grade-merge')
+  .description('join the --out folders of a class graded in slices (pinrig grade --shard i/n) into one set of outputs')
+  .argument('<submissions-dir>', 'the same submissions folder the slices were graded from')
+  .argument('<slices...>', "each slice's --out folder")
+  .requiredOption('--assignment <name>', 'the assignment the slices were graded for')
+  .option('--out <dir>', 'where the joined grades.csv, junit.xml, feedback/, class page and exports go', 'reports/grades')
+  .option('--similarity-threshold <share>', 'as for grade')
+  .action(async (submissionsDir: string, slices: string[], options: { assignment: string; out: string; similarityThreshold?: string }) => {
+    const { mergeClass, summaryText } = await gradingSources();
+    const outcome = await mergeClass({ submissionsDir, assignment: options.assignment, outDir: options.out, slices, ...threshold(options.similarityThreshold) });
+    reportClass(outcome, summaryText);
   });
 
 try {

@@ -18,7 +18,12 @@ import { hostPathScrubber, type Scrub } from './scrub.js';
 import { GradingSession, SubmissionEnded } from './session.js';
 import type { Submission } from './submissions.js';
 
-export type Phase = 'build' | 'boot' | 'rubric';
+/** Runs one part of the grading as a named step (a Playwright test.step when grading runs as tests). */
+export type Step = <T>(title: string, body: () => Promise<T>) => Promise<T>;
+const plainStep: Step = (_title, body) => body();
+
+/** The titles of the steps before the rubric's own (one per criterion). */
+export const STEPS = { build: 'build the module in the sandbox', guest: 'a clean guest with the module' } as const;
 
 export interface GradeEnvironment {
   readonly loaded: LoadedAssignment;
@@ -30,7 +35,7 @@ export interface GradeEnvironment {
   /** out/feedback: the submission's diagrams go to <feedbackDir>/<student>/. */
   readonly feedbackDir: string;
   readonly key: string;
-  readonly onPhase?: (phase: Phase) => void;
+  readonly step?: Step;
   /** The submission's build, when the batch started it ahead of time; by default built here. */
   readonly build?: Promise<ModuleBuild>;
   readonly qemu?: string;
@@ -72,8 +77,8 @@ export async function gradeSubmission(submission: Submission, env: GradeEnvironm
   });
 
   try {
-    env.onPhase?.('build');
-    const build = await (env.build ?? buildSubmission(submission, env));
+    const step = env.step ?? plainStep;
+    const build = await step(STEPS.build, () => env.build ?? buildSubmission(submission, env));
     timings.buildMs = build.ms;
     if (!build.ok || !build.module) {
       const errors = scrub(build.errors.trim() || 'the build failed without a compiler error (see the statement for what to hand in)');
@@ -81,16 +86,14 @@ export async function gradeSubmission(submission: Submission, env: GradeEnvironm
       return result({ status: 'graded', score: 0, criteria, ended: 'the module did not build', build: { ok: false, errors } });
     }
 
-    env.onPhase?.('boot');
     const bootStarted = performance.now();
-    const session = await bootWithRetry(() =>
+    const session = await step(STEPS.guest, () => bootWithRetry(() =>
       GradingSession.start({ machine: assignment.machine, image: env.image, moduleName: assignment.moduleName, moduleFile: build.module!, qemu: env.qemu }),
-    );
+    ));
     timings.bootMs = performance.now() - bootStarted;
-    env.onPhase?.('rubric');
     const rubricStarted = performance.now();
     try {
-      const { criteria, ended } = await runCriteria(session, env.loaded, diagramsDir, scrub);
+      const { criteria, ended } = await runCriteria(session, env.loaded, diagramsDir, scrub, step);
       timings.rubricMs = performance.now() - rubricStarted;
       const score = criteria.reduce((sum, c) => sum + c.earned, 0);
       return result({ status: 'graded', score, criteria, ended, build: { ok: true } });
@@ -127,6 +130,7 @@ async function runCriteria(
   loaded: LoadedAssignment,
   diagramsDir: string,
   scrub: Scrub,
+  step: Step,
 ): Promise<{ criteria: CriterionResult[]; ended?: string }> {
   const { assignment } = loaded;
   const state = assignment.initialState();
@@ -147,27 +151,29 @@ async function runCriteria(
         results.push(notChecked(criterion, `not checked: it needs ${names}, which did not pass`));
         continue;
       }
-      let verdict: Verdict;
-      const checking = criterion.check(session, state);
-      try {
-        verdict = await session.guard(checking);
-        const reason = session.endReason();
-        if (reason !== undefined) throw new SubmissionEnded(reason);
-      } catch (caught) {
-        const error = await ownReading(checking, caught);
-        const reason = error instanceof SubmissionEnded ? error.reason : session.endReason();
-        if (reason !== undefined) {
-          ended = scrub(reason);
-          const trace = scrub(await session.faultExcerpt());
-          verdict = { passed: false, expected: criterion.name, observed: ended, ...(trace ? { note: `Kernel messages:\n${trace}` } : {}) };
-        } else if (error instanceof ShellError) {
-          const first = error.message.split('\n')[0]!;
-          if (/did not recover|console closed/.test(first)) ended = scrub(`the guest stopped answering: ${first}`);
-          verdict = { passed: false, expected: criterion.name, observed: `the guest did not answer in time: ${first}` };
-        } else {
-          throw new GradingInfrastructureError(`${criterion.id}: ${(error as Error).message}`);
+      const verdict = await step(`${criterion.name} (${criterion.points} points)`, async (): Promise<Verdict> => {
+        const checking = criterion.check(session, state);
+        try {
+          const verdict = await session.guard(checking);
+          const reason = session.endReason();
+          if (reason !== undefined) throw new SubmissionEnded(reason);
+          return verdict;
+        } catch (caught) {
+          const error = await ownReading(checking, caught);
+          const reason = error instanceof SubmissionEnded ? error.reason : session.endReason();
+          if (reason !== undefined) {
+            ended = scrub(reason);
+            const trace = scrub(await session.faultExcerpt());
+            return { passed: false, expected: criterion.name, observed: ended, ...(trace ? { note: `Kernel messages:\n${trace}` } : {}) };
+          } else if (error instanceof ShellError) {
+            const first = error.message.split('\n')[0]!;
+            if (/did not recover|console closed/.test(first)) ended = scrub(`the guest stopped answering: ${first}`);
+            return { passed: false, expected: criterion.name, observed: `the guest did not answer in time: ${first}` };
+          } else {
+            throw new GradingInfrastructureError(`${criterion.id}: ${(error as Error).message}`);
+          }
         }
-      }
+      });
       if (verdict.passed) passed.add(criterion.id);
       results.push({
         id: criterion.id,

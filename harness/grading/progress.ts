@@ -1,8 +1,15 @@
 /**
- * Progress of a batch on a stream (the CLI passes stderr): a bar redrawn in place on a terminal, plain lines
+ * Progress of a grading run on a stream (the CLI passes stderr): a bar redrawn in place on a terminal, plain lines
  * otherwise (a CI log, a pipe), one per finished submission.
  */
-import type { BatchEvent } from './batch.js';
+import type { SubmissionResult } from './results.js';
+
+/** What happens in a grading run, as the progress display hears of it. */
+export type GradingEvent =
+  | { readonly kind: 'preparing'; readonly what: string }
+  | { readonly kind: 'start'; readonly total: number }
+  | { readonly kind: 'phase'; readonly student: string; readonly phase: string }
+  | { readonly kind: 'done'; readonly result: SubmissionResult; readonly cached: boolean };
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -20,14 +27,14 @@ export class GradeProgress {
 
   constructor(private readonly stream: ProgressStream) {}
 
-  readonly onEvent = (event: BatchEvent): void => {
+  readonly onEvent = (event: GradingEvent): void => {
     switch (event.kind) {
       case 'preparing':
         this.line(`preparing: ${event.what}`);
         break;
       case 'start':
         this.total = event.total;
-        this.line(`${event.total} submissions, ${event.cached} unchanged since the last run`);
+        this.line(`${event.total} submissions to grade (unchanged ones are taken from the last run)`);
         break;
       case 'phase':
         this.active.set(event.student, event.phase);

@@ -1,13 +1,12 @@
 /**
- * The batch's outputs for the teacher and the CI: grades.csv (student, score, max, one column per criterion),
- * junit.xml (a testcase per criterion per student) and the summary the CLI prints.
+ * The class's outputs for the teacher: grades.csv (student, score, max, one column per criterion) and the summary the
+ * CLI prints (JUnit comes from the runner: a testcase per submission).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SubmissionResult } from './results.js';
 import type { RefusedFolder } from './submissions.js';
 import type { Assignment } from './rubric.js';
-import { escapeXml } from '../signals/xml.js';
 
 export function csvCell(value: string | number): string {
   const text = String(value);
@@ -25,41 +24,10 @@ export function gradesCsv(results: readonly SubmissionResult[], assignment: Assi
 }
 
 
-const seconds = (ms: number): string => (ms / 1000).toFixed(3);
-
-export function junitXml(results: readonly SubmissionResult[], assignment: Assignment<unknown>): string {
-  const suites = results.map((r) => {
-    const name = `${assignment.name}.${r.student}`;
-    const cases = assignment.criteria.map((c) => {
-      const title = `${c.name} (${c.points} points)`;
-      const done = r.criteria.find((x) => x.id === c.id);
-      const head = `    <testcase classname="${escapeXml(name)}" name="${escapeXml(title)}" time="${seconds(done?.ms ?? 0)}"`;
-      if (r.status === 'error') return `${head}>\n      <error message="${escapeXml(r.error ?? 'harness error')}"/>\n    </testcase>`;
-      if (done?.passed) return `${head}/>`;
-      const body = [`expected: ${done?.expected ?? c.name}`, `observed: ${done?.observed ?? 'not checked'}`, ...(done?.note ? [done.note] : [])].join('\n');
-      return `${head}>\n      <failure message="${escapeXml(done?.observed ?? 'not checked')}">${escapeXml(body)}</failure>\n    </testcase>`;
-    });
-    const failures = r.status === 'error' ? 0 : assignment.criteria.length - r.criteria.filter((c) => c.passed).length;
-    const errors = r.status === 'error' ? assignment.criteria.length : 0;
-    return [
-      `  <testsuite name="${escapeXml(name)}" tests="${assignment.criteria.length}" failures="${failures}" errors="${errors}" time="${seconds(r.timings.totalMs)}" timestamp="${escapeXml(r.gradedAt)}">`,
-      `    <properties><property name="score" value="${r.score}"/><property name="max" value="${r.max}"/></properties>`,
-      ...cases,
-      '  </testsuite>',
-    ].join('\n');
-  });
-  const tests = results.length * assignment.criteria.length;
-  const failures = results.filter((r) => r.status === 'graded').reduce((n, r) => n + r.criteria.filter((c) => !c.passed).length, 0);
-  const errors = results.filter((r) => r.status === 'error').length * assignment.criteria.length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pinrig grade ${escapeXml(assignment.name)}" tests="${tests}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
-}
-
-export async function writeReports(results: readonly SubmissionResult[], assignment: Assignment<unknown>, outDir: string): Promise<{ csv: string; junit: string }> {
+export async function writeReports(results: readonly SubmissionResult[], assignment: Assignment<unknown>, outDir: string): Promise<{ csv: string }> {
   const csv = path.join(outDir, 'grades.csv');
-  const junit = path.join(outDir, 'junit.xml');
   await writeFile(csv, gradesCsv(results, assignment));
-  await writeFile(junit, junitXml(results, assignment));
-  return { csv, junit };
+  return { csv };
 }
 
 /** The first reason a submission lost points, in one line. */

@@ -41,3 +41,11 @@ export interface SubmissionResult {
   readonly key: string;
   readonly gradedAt: string;
 }
+
+/** A submission the harness could not grade (not the student's doing): no grade, the reason for the teacher. */
+export function harnessError(fields: { student: string; assignment: string; max: number; key: string; error: string }): SubmissionResult {
+  return {
+    ...fields, status: 'error', score: 0, criteria: [], build: { ok: false },
+    timings: { buildMs: 0, bootMs: 0, rubricMs: 0, totalMs: 0 }, gradedAt: new Date().toISOString(),
+  };
+}

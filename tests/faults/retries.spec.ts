@@ -15,7 +15,7 @@ test('with retries, an infrastructure failure is retried and shows as flaky; a s
   expect(flaky!.attempts).toEqual(['failed', 'passed']);
   expect(flaky!.annotations).toContainEqual({ type: 'retried', description: 'attempt 2, after an infrastructure failure' });
   expect(own!.attempts).toEqual(['failed', 'failed']);
-  expect(own!.error).toMatch(/^Error: not run again: the previous attempt failed on the scenario's own verdict, and only infrastructure failures are retried:\nError: the guest says 2/);
+  expect(own!.error).toMatch(/^Error: not run again: the previous attempt failed on its own verdict, and only infrastructure failures are retried:\nError: the guest says 2/);
   // JUnit lists the flaky test as passed with its failed attempt, and the scenario's failure as a failure.
   expect(junit).toMatch(/<testcase name="a scenario whose machine fails to start once"[^>]*>[\s\S]*?<flakyError message="infrastructure failure: qemu-raspi3b did not come up/);
   expect(junit).toMatch(/<testsuites [^>]*\bfailures="1"/);

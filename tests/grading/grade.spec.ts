@@ -100,15 +100,18 @@ test.describe('blink', () => {
     const html = await readFile(path.join(out, 'feedback', 'wrong-timing.html'), 'utf8');
     expect(html).toMatch(/<svg[\s\S]*class="observed"[\s\S]*class="predicted"/);
     expect(await readFile(path.join(out, 'feedback', 'wrong-timing.md'), 'utf8')).toContain('](wrong-timing/half-period-50-1.svg)');
+    // The runner's JUnit: a testcase per submission, failed where points were lost, naming them.
     const junit = await readFile(path.join(out, 'junit.xml'), 'utf8');
-    expect(junit.match(/<testcase /g)).toHaveLength(Object.keys(BLINK).length * 7);
-    const lost = Object.values(BLINK).reduce((n, d) => n + d.lost.length, 0);
-    expect(junit).toContain(`tests="${Object.keys(BLINK).length * 7}" failures="${lost}" errors="0"`);
+    expect(junit.match(/<testcase /g)).toHaveLength(Object.keys(BLINK).length);
+    const short = Object.values(BLINK).filter((d) => d.score < 100).length;
+    expect(junit).toMatch(new RegExp(`<testsuites [^>]*tests="${Object.keys(BLINK).length}" failures="${short}" skipped="0" errors="0"`));
+    expect(junit).toContain('leaves-output: 85/100; lost: unload leaves GPIO17 an input');
   });
 
   test('feedback shows no host path, no host file and no environment', async () => {
     const forbidden = [ROOT, SAMPLES, out, path.join(os.tmpdir(), 'pinrig-'), os.homedir() + '/', 'root:x:0:0', `PATH=${process.env.PATH}`];
-    const files = await filesUnder(out);
+    // Everything but the runner's own reports for the teacher (run/ and its JUnit, which name the harness's files).
+    const files = (await filesUnder(out)).filter((f) => !f.startsWith(path.join(out, 'run') + path.sep) && !f.endsWith('junit.xml'));
     const pages = files.filter((f) => /\.(md|html|svg|csv|xml)$/.test(f));
     expect(pages.length).toBeGreaterThan(2 * Object.keys(BLINK).length);
     for (const file of pages) {
@@ -117,6 +120,24 @@ test.describe('blink', () => {
     }
     // The build errors are shown as the student wrote them, against `submission/`.
     expect(await readFile(path.join(out, 'feedback', 'does-not-compile.md'), 'utf8')).toContain('submission/blink.c:');
+  });
+
+  test('graded in two slices (--shard 1/2, 2/2) and joined by grade-merge: the same grades.csv, one JUnit for the class', async () => {
+    test.setTimeout(900_000);
+    const slices = [path.join(out, 'slice-1'), path.join(out, 'slice-2')];
+    for (const [i, slice] of slices.entries()) {
+      const run = await pinrig(['grade', path.join(SAMPLES, 'blink'), '--assignment', 'blink', '--out', slice, '--shard', `${i + 1}/2`, '--force'], 600_000);
+      expect(run.stdout).toMatch(/submissions, \d+ graded now/);
+    }
+    const sliceCounts = await Promise.all(slices.map(async (s) => (await readFile(path.join(s, 'grades.csv'), 'utf8')).trim().split('\n').length - 1));
+    expect(sliceCounts.reduce((a, b) => a + b), `students per slice: ${sliceCounts.join(' + ')}`).toBe(Object.keys(BLINK).length);
+    expect(Math.min(...sliceCounts)).toBeGreaterThan(0);
+    const merged = path.join(out, 'merged');
+    const merge = await pinrig(['grade-merge', path.join(SAMPLES, 'blink'), ...slices, '--assignment', 'blink', '--out', merged], 300_000);
+    expect(merge.exitCode, merge.stderr).toBe(0);
+    expect(await readFile(path.join(merged, 'grades.csv'), 'utf8')).toBe(await readFile(path.join(out, 'grades.csv'), 'utf8'));
+    expect((await readFile(path.join(merged, 'junit.xml'), 'utf8')).match(/<testcase /g)).toHaveLength(Object.keys(BLINK).length);
+    expect(await readFile(path.join(merged, 'feedback', 'wrong-timing.html'), 'utf8')).toContain('class="observed"');
   });
 
   test('a re-run grades nothing unchanged and keeps the grades', async () => {
