@@ -1,7 +1,10 @@
 /**
  * Edge extraction speed: pinrig's readSr beside `sigrok-cli -i X.sr -O vcd -o /dev/null` on 100M-sample,
  * 8-channel captures at 24 MHz, sparse (~376k edges) and busy (the same plus a 1 MHz clock, ~8.7M edges).
- * Figures, not a test:  npx tsx bench/edges.ts [runs]
+ * Figures, not a test:  npx tsx bench/edges.ts [runs] [--realtime]
+ *
+ * --realtime runs every measured process (pinrig's and sigrok-cli's alike) under `chrt -f 10` (needs root): on a shared
+ * 2-core machine, other work then cannot take the cores from it, so the figures are those of the code, not of the load.
  *
  * Every run is a process of its own, so that its peak RSS is its own. pinrig's runs are plain `node` on the
  * modules compiled by tsc: under tsx, the loader's extra thread adds ~35 MB that is not pinrig's.
@@ -12,7 +15,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
-const RUNS = Number(process.argv[2] ?? 5);
+const REALTIME = process.argv.includes('--realtime');
+const RUNS = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 5);
+/** The command line of a measured process, under realtime scheduling if asked. */
+const measured = (command: string[]): [string, string[]] => {
+  const full = REALTIME ? ['chrt', '-f', '10', ...command] : command;
+  return [full[0]!, full.slice(1)];
+};
 const SAMPLES = 100_000_000;
 const ROOT = join(import.meta.dirname, '..');
 const COMPILED = join(ROOT, '.cache', 'bench-js');
@@ -33,13 +42,13 @@ interface ChildRun {
 }
 
 async function child(...args: string[]): Promise<ChildRun> {
-  const { stdout } = await execa(process.execPath, [CHILD, ...args]);
+  const { stdout } = await execa(...measured([process.execPath, CHILD, ...args]));
   return JSON.parse(stdout) as ChildRun;
 }
 
 /** sigrok-cli under /usr/bin/time: wall seconds and peak RSS of the process, which execa waits for (reaps). */
 async function sigrok(file: string): Promise<{ seconds: number; maxRssMB: number }> {
-  const { stderr } = await execa('/usr/bin/time', ['-f', 'pinrig-bench %e %M', 'sigrok-cli', '-i', file, '-O', 'vcd', '-o', '/dev/null']);
+  const { stderr } = await execa(...measured(['/usr/bin/time', '-f', 'pinrig-bench %e %M', 'sigrok-cli', '-i', file, '-O', 'vcd', '-o', '/dev/null']));
   const m = /pinrig-bench ([\d.]+) (\d+)/.exec(stderr);
   if (!m) throw new Error(`sigrok-cli said: ${stderr}`);
   return { seconds: Number(m[1]), maxRssMB: Number(m[2]) / 1024 };
@@ -59,7 +68,8 @@ await execa('tsc', ['bench/edges-child.ts', '--outDir', COMPILED, '--rootDir', '
 mkdirSync(CAPTURES, { recursive: true });
 const baseline = await child('baseline');
 console.log(`node with pinrig's modules loaded, doing nothing: ${fmt(baseline.maxRssMB)} MB RSS`);
-console.log(`load average at start: ${load()} (this machine has 2 cores; other work on it slows every figure)\n`);
+console.log(`load average at start: ${load()} (this machine has 2 cores; other work on it slows every figure)`);
+console.log(REALTIME ? 'measured processes run under chrt -f 10 (realtime): other processes cannot take their cores\n' : '');
 
 for (const kind of ['sparse', 'busy'] as const) {
   const file = join(CAPTURES, `${kind}-v${CAPTURE_VERSION}.sr`);
