@@ -44,7 +44,7 @@ test('bad input: a folder with nothing gradable and an unknown assignment are re
     expect(unsafe.stderr).toMatch(/^pinrig: .*subs: holds no gradable submission folders \(refused: "bad name;rm" is not a usable student id/m);
     const unknown = await pinrig(['grade', path.join(dir, 'subs'), '--assignment', 'nope', '--out', path.join(dir, 'out')], 60_000);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr).toContain('pinrig: --assignment: no assignment "nope" (there are: blink, counter)');
+    expect(unknown.stderr).toContain('pinrig: --assignment: no assignment "nope" (there are: blink, button, counter)');
     const workers = await pinrig(['grade', path.join(SAMPLES, 'blink'), '--assignment', 'blink', '--workers', 'many'], 60_000);
     expect(workers.exitCode).toBe(2);
     expect(workers.stderr).toContain('pinrig: --workers: must be a whole number from 1 to 16');

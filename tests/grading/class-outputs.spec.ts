@@ -190,5 +190,5 @@ test('similarity: linked from the class page, the most similar pairs with their 
   // Grades are as deserved, flags or not.
   const grades = await gradesCsv();
   for (const [student, score] of Object.entries(CLASS)) expect(Number(grades.get(student)!.score)).toBe(score);
-  expect((await readdir(out)).filter((f) => !f.startsWith('.')).sort()).toEqual(['feedback', 'gradescope', 'grades.csv', 'index.html', 'junit.xml', 'lms', 'prairielearn', 'similarity.html', 'similarity.json'].sort());
+  expect((await readdir(out)).filter((f) => !f.startsWith('.')).sort()).toEqual(['feedback', 'gradescope', 'grades.csv', 'index.html', 'junit.xml', 'lms', 'prairielearn', 'run', 'similarity.html', 'similarity.json'].sort());
 });
