@@ -149,11 +149,14 @@ async function writeClass(ctx: {
   for (const submission of ctx.submissions) {
     const test = ran.get(submission.student);
     if (!test) continue; // another slice's
+    // The last attempt that produced a result: on CI a failed submission gets a retry, which stops at once unless the
+    // failure was the harness's (fixtures/retry-only-infrastructure.ts) and then carries no result of its own.
     const last = test.results.at(-1);
-    const body = last?.attachments?.find((a) => a.name === RESULT_ATTACHMENT)?.body;
+    const graded = test.results.findLast((r) => r.attachments?.some((a) => a.name === RESULT_ATTACHMENT));
+    const body = graded?.attachments?.find((a) => a.name === RESULT_ATTACHMENT)?.body;
     if (body) {
       results.push(JSON.parse(Buffer.from(body, 'base64').toString('utf8')) as SubmissionResult);
-      if ([...(test.annotations ?? []), ...(last?.annotations ?? [])].some((a) => a.type === 'cached')) cached.add(submission.student);
+      if ([...(test.annotations ?? []), ...(graded?.annotations ?? [])].some((a) => a.type === 'cached')) cached.add(submission.student);
     } else {
       const why = last?.error?.message?.split('\n')[0] ?? `the test ${last?.status ?? 'did not run'}`;
       results.push(harnessError({ student: submission.student, assignment: loaded.assignment.name, max, key: '', error: `the grading run ended before this submission had a result: ${why}` }));
