@@ -83,7 +83,7 @@ export function gpiodHold(chip: string, offset: number, level: 0 | 1, errFile: s
 }
 
 /** Whether a process runs (a zombie does not: a console shell reaps its background jobs only now and then). */
-const running = (pid: number) => `case "$(cat /proc/${pid}/stat 2>/dev/null)" in ''|*') Z '*) false;; *) true;; esac`;
+const running = (pid: number | '$p') => `case "$(cat /proc/${pid}/stat 2>/dev/null)" in ''|*') Z '*) false;; *) true;; esac`;
 
 /** Ends a process, or with `group` its whole process group, and waits (bounded, 2 s) until it is gone. */
 export function stopProcess(pid: number, group = false): string {
@@ -111,6 +111,18 @@ export function gpiodWatch(chip: string, offset: number, edge: EdgeFilter, file:
   const filter = edge === 'both' ? '' : ` --${edge}-edge`;
   const limit = count === undefined ? '' : ` --num-events=${checkedInteger(count, 'edge count')}`;
   return `gpiomon${limit}${filter} --format='%e %s %n' ${line(chip, offset)} > ${file} 2>&1 & echo $!`;
+}
+
+/**
+ * Arms the line's edge detection once and lets go (bounded). A watch on qemu-virt once reported, first, a falling edge
+ * from before it started (ci-fresh; its count then missed the last real edge; not reproduced since): an edge left
+ * latched in the controller fires when the line is unmasked, and this takes it before the watch does.
+ */
+export function clearStaleEdge(chip: string, offset: number): string {
+  const used = gpiodLineUsedBy(chip, offset, 'gpiomon');
+  const wait = `i=0; while ! ${used} && [ $i -lt 150 ]; do sleep 0.02; i=$((i+1)); done`;
+  const gone = `i=0; while ${running('$p')} && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done`;
+  return `gpiomon --num-events=1 ${line(chip, offset)} > /dev/null 2>&1 & p=$!; ${wait}; kill $p 2>/dev/null; ${gone}; true`;
 }
 
 /** Whether gpiomon (or any consumer) holds the line: then its interrupt is requested and edges are seen. */

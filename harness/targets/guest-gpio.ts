@@ -14,7 +14,7 @@ import { parseTime } from '../signals/units.js';
 import type { PinRef, ProfilePin } from './board-profile.js';
 import { controllerOf } from './board-profile.js';
 import {
-  GUEST_GPIO_DIR, answerLoop, checkedSysfsFolder, gpiodGet, gpiodHold, gpiodPulses, gpiodWatch, parseGpiomon,
+  GUEST_GPIO_DIR, answerLoop, clearStaleEdge, checkedSysfsFolder, gpiodGet, gpiodHold, gpiodPulses, gpiodWatch, parseGpiomon,
   stopProcess, sysfsExportOutput, waitWhileRunning, sysfsPulses, sysfsUnexport, waitUntilUsed, type Edge, type EdgeFilter,
 } from './gpio-commands.js';
 import type { Target } from './target.js';
@@ -316,6 +316,7 @@ export class GuestInput implements Claim {
   async watch(options: { edge?: EdgeFilter; count?: number } = {}): Promise<EdgeWatch> {
     const files = await this.gpio.files('watch');
     const chip = this.gpio.chip(this.pin);
+    await this.gpio.shell(clearStaleEdge(chip, this.pin.line), 10_000, this.pin);
     const pid = Number((await this.gpio.shell(gpiodWatch(chip, this.pin.line, options.edge ?? 'both', files.data, options.count), 10_000, this.pin)).trim());
     if (!Number.isSafeInteger(pid) || pid <= 1) throw new Error(`${this.gpio.where(this.pin)}: gpiomon did not start`);
     const watch = new EdgeWatch(this.gpio, this.pin, pid, files.data, options.count, () => this.watches.delete(watch));
