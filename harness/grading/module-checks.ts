@@ -30,3 +30,25 @@ export async function checkLoads(context: RubricContext, args: readonly string[]
   if (problems) return fail(want, `the module loaded, but ${problems}`);
   return pass(want, `insmod exited 0 after ${Math.round(load.ms)} ms; initstate live; kernel clean`);
 }
+
+/** A GPIO line's row of /proc/interrupts: interrupts taken (summed over the CPUs) and the handlers on it. */
+export interface InterruptRow {
+  readonly taken: number;
+  /** The names of the handlers registered on it (none once freed: the row stays while it has counts). */
+  readonly handlers: readonly string[];
+}
+
+/** The row of `line` of the target's GPIO controller, or undefined when it has none. Listing a freed module's handler faults. */
+export async function interruptRow(context: RubricContext, line: number): Promise<InterruptRow | undefined> {
+  const chip = context.target.profile.controller.chip;
+  const listed = await context.run(`grep -F '${chip}' /proc/interrupts`, { maxOutput: 4096 });
+  // ` 45:   10   0  9030000.pl061   5 Edge      counter`
+  const row = new RegExp(`^\\s*\\d+:([\\d\\s]+)\\s${chip.replace(/\./g, '\\.')}\\s+${line}\\s+\\S+(.*)$`);
+  for (const text of listed.output.split('\n')) {
+    const match = row.exec(text);
+    if (!match) continue;
+    const taken = match[1]!.trim().split(/\s+/).reduce((sum, n) => sum + Number(n), 0);
+    return { taken, handlers: match[2]!.split(',').map((h) => h.trim()).filter(Boolean) };
+  }
+  return undefined;
+}

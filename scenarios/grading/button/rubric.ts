@@ -6,7 +6,7 @@
  * so one broken criterion does not cascade, and shows the kernel's own interrupt count on the line beside it.
  */
 import { pressTrain, type PressPlan } from '../../../harness/instruments/qemu/press-train.js';
-import { checkLoads, healthProblems } from '../../../harness/grading/module-checks.js';
+import { checkLoads, healthProblems, interruptRow, type InterruptRow } from '../../../harness/grading/module-checks.js';
 import { defineAssignment, fail, pass, type RubricContext, type Verdict } from '../../../harness/grading/rubric.js';
 import { SubmissionEnded } from '../../../harness/grading/session.js';
 import { random } from '../../../tests/support/random.js';
@@ -35,42 +35,19 @@ async function readPresses(context: RubricContext): Promise<Presses> {
   return { value, said, repeated: read.status === 0 && /^(\d+\n){2,}/.test(read.output) };
 }
 
-interface InterruptRow {
-  /** Interrupts taken, summed over the CPUs. */
-  readonly taken: number;
-  /** The names of the handlers registered on it (none once freed: the row stays while it has counts). */
-  readonly handlers: readonly string[];
-}
-
-/** The button line's row of /proc/interrupts, or undefined when it has none. Listing a freed module's handler faults. */
-async function interruptRow(context: RubricContext): Promise<InterruptRow | undefined> {
-  const chip = context.target.profile.controller.chip;
-  const line = context.target.role(ROLE).line;
-  const listed = await context.run(`grep -F '${chip}' /proc/interrupts`, { maxOutput: 4096 });
-  // ` 45:   10   0  9030000.pl061   5 Edge      pushbutton`
-  const row = new RegExp(`^\\s*\\d+:([\\d\\s]+)\\s${chip.replace(/\./g, '\\.')}\\s+${line}\\s+\\S+(.*)$`);
-  for (const text of listed.output.split('\n')) {
-    const match = row.exec(text);
-    if (!match) continue;
-    const taken = match[1]!.trim().split(/\s+/).reduce((sum, n) => sum + Number(n), 0);
-    return { taken, handlers: match[2]!.split(',').map((h) => h.trim()).filter(Boolean) };
-  }
-  return undefined;
-}
-
 /** Presses the button as `plan` says and judges the rise of the count: one per press. */
 async function presses(context: RubricContext, plan: PressPlan, seed: number, described: string): Promise<Verdict> {
   const want = `${described} raise the count in ${DEVICE} by ${plan.presses}`;
   const pin = context.target.role(ROLE);
   const before = await readPresses(context);
   if (before.value === undefined) return fail(want, `reading ${DEVICE} gave ${before.said}`);
-  const takenBefore = (await interruptRow(context))?.taken;
+  const takenBefore = (await interruptRow(context, context.target.role(ROLE).line))?.taken;
   const train = pressTrain(plan, random(seed));
   await context.target.driveChanges(pin.name, train.changes);
   await context.settle(AFTER_TRAIN_MS);
   const after = await readPresses(context);
   if (after.value === undefined) return fail(want, `reading ${DEVICE} gave ${after.said}`);
-  const takenAfter = (await interruptRow(context))?.taken;
+  const takenAfter = (await interruptRow(context, context.target.role(ROLE).line))?.taken;
   const delta = after.value - before.value;
   const edges = train.changes.length;
   const interrupts = takenBefore === undefined || takenAfter === undefined
@@ -151,7 +128,7 @@ export default defineAssignment<Record<string, never>>({
         if (removed.status !== 0) return fail(want, `rmmod exited with status ${removed.status}: ${removed.output.trim().slice(0, 300)}`);
         let left: InterruptRow | undefined;
         try {
-          left = await interruptRow(context);
+          left = await interruptRow(context, context.target.role(ROLE).line);
         } catch (error) {
           // The handler's name lives in the unloaded module's memory: listing it faults (grading.md). The console may
           // close (QEMU exits on the panic) before the fault is seen, so ask the session rather than the error.

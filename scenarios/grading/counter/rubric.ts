@@ -5,7 +5,7 @@
  * a 1 ms train can lose an edge in the emulator when the host sends two edges too close together (grading.md), and
  * that must not cost the student points.
  */
-import { checkLoads, healthProblems } from '../../../harness/grading/module-checks.js';
+import { checkLoads, healthProblems, interruptRow, type InterruptRow } from '../../../harness/grading/module-checks.js';
 import { defineAssignment, fail, pass, type RubricContext, type Verdict } from '../../../harness/grading/rubric.js';
 import { SubmissionEnded } from '../../../harness/grading/session.js';
 
@@ -28,29 +28,6 @@ async function readCount(context: RubricContext): Promise<Count> {
   return { value, said: read.status === 0 ? JSON.stringify(read.output) : `an error (status ${read.status}): ${read.output.trim().slice(0, 200)}` };
 }
 
-interface InterruptRow {
-  /** Interrupts taken, summed over the CPUs. */
-  readonly taken: number;
-  /** The names of the handlers registered on it (none once freed: the row stays while it has counts). */
-  readonly handlers: readonly string[];
-}
-
-/** The line's row of /proc/interrupts, or undefined when it has none. Listing a freed module's handler faults. */
-async function interruptRow(context: RubricContext): Promise<InterruptRow | undefined> {
-  const chip = context.target.profile.controller.chip;
-  const line = context.target.pin(PIN).line;
-  const listed = await context.run(`grep -F '${chip}' /proc/interrupts`, { maxOutput: 4096 });
-  // ` 45:   10   0  9030000.pl061   5 Edge      counter`
-  const row = new RegExp(`^\\s*\\d+:([\\d\\s]+)\\s${chip.replace(/\./g, '\\.')}\\s+${line}\\s+\\S+(.*)$`);
-  for (const text of listed.output.split('\n')) {
-    const match = row.exec(text);
-    if (!match) continue;
-    const taken = match[1]!.trim().split(/\s+/).reduce((sum, n) => sum + Number(n), 0);
-    return { taken, handlers: match[2]!.split(',').map((h) => h.trim()).filter(Boolean) };
-  }
-  return undefined;
-}
-
 /** Drives `count` rising edges `periodMs` apart and judges the count's rise; retried when the host sent edges too close. */
 async function edgeTrain(context: RubricContext, count: number, periodMs: number): Promise<Verdict> {
   const want = `${count} rising edges ${periodMs} ms apart raise the count by ${count}`;
@@ -60,12 +37,12 @@ async function edgeTrain(context: RubricContext, count: number, periodMs: number
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const before = await readCount(context);
     if (before.value === undefined) return fail(want, `reading ${COUNT_FILE} gave ${before.said}`);
-    const takenBefore = (await interruptRow(context))?.taken;
+    const takenBefore = (await interruptRow(context, context.target.pin(PIN).line))?.taken;
     const { spacingsMs } = await context.target.drivePulses(PIN, count, periodMs);
     await context.settle(Math.max(30, 3 * periodMs));
     const after = await readCount(context);
     if (after.value === undefined) return fail(want, `reading ${COUNT_FILE} gave ${after.said}`);
-    const takenAfter = (await interruptRow(context))?.taken;
+    const takenAfter = (await interruptRow(context, context.target.pin(PIN).line))?.taken;
     const delta = after.value - before.value;
     const taken = takenBefore === undefined || takenAfter === undefined ? undefined : takenAfter - takenBefore;
     const closest = spacingsMs.length ? Math.min(...spacingsMs) : periodMs;
@@ -181,7 +158,7 @@ export default defineAssignment<Record<string, never>>({
         if (removed.status !== 0) return fail(want, `rmmod exited with status ${removed.status}: ${removed.output.trim().slice(0, 300)}`);
         let left: InterruptRow | undefined;
         try {
-          left = await interruptRow(context);
+          left = await interruptRow(context, context.target.pin(PIN).line);
         } catch (error) {
           // The handler's name lives in the unloaded module's memory: listing it faults (grading.md). The console may
           // close (QEMU exits on the panic) before the fault is seen, so ask the session rather than the error.
