@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync 
 import path from 'node:path';
 import { ensureGpioStoresPlugin } from '../guest/qemu-plugin.js';
 import { REPO_ROOT } from '../repo-root.js';
-import type { GuestSnapshot, QemuTarget, QemuTargetOptions } from './qemu-target.js';
+import { kernelArguments, type GuestSnapshot, type QemuTarget, type QemuTargetOptions } from './qemu-target.js';
 
 const SNAPSHOTS = path.join(REPO_ROOT, '.cache', 'snapshots');
 
@@ -20,7 +20,7 @@ function snapshotKey(machine: string, options: QemuTargetOptions, plugin: string
   const qemu = options.qemu ?? 'qemu-system-aarch64';
   const hash = createHash('sha256');
   hash.update(execFileSync(qemu, ['--version'], { encoding: 'utf8', timeout: 10_000 }));
-  hash.update(`\0${machine}\0${options.image.key}\0${options.append ?? ''}\0${(options.extraArgs ?? []).join('\0')}\0`);
+  hash.update(`\0${machine}\0${options.image.key}\0${kernelArguments(options)}\0${(options.extraArgs ?? []).join('\0')}\0`);
   hash.update(readFileSync(plugin));
   return hash.digest('hex').slice(0, 24);
 }
