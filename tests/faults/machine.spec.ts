@@ -95,7 +95,7 @@ test('a kernel oops on the console is seen when its line is complete, even split
 });
 
 test('a scenario that fails midway leaves nothing to the next: each test gets a clean guest', async () => {
-  const { tests } = await runFaults('clean-slate.fault.ts', { env: { PINRIG_GUEST: 'test' } });
+  const { tests } = await runFaults('clean-slate.fault.ts');
   const [failed, next] = tests;
   expect(failed!.status).toBe('failed');
   expect(next!.status, next!.error).toBe('passed');
