@@ -21,6 +21,8 @@ function snapshotKey(machine: string, options: QemuTargetOptions, plugin: string
   const hash = createHash('sha256');
   hash.update(execFileSync(qemu, ['--version'], { encoding: 'utf8', timeout: 10_000 }));
   hash.update(`\0${machine}\0${options.image.key}\0${kernelArguments(options)}\0${(options.extraArgs ?? []).join('\0')}\0`);
+  // How the state was saved: files saved while an interrupt was pending (before saveSnapshot checked) are not reused.
+  hash.update('saved stopped, no pending interrupt dropped\0');
   hash.update(readFileSync(plugin));
   return hash.digest('hex').slice(0, 24);
 }
