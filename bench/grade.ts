@@ -44,7 +44,7 @@ try {
   }
   console.log(row('submissions per minute (whole batch)', perMinute, '/min'));
   console.log(row('per submission: build', split.build, 's', 2));
-  console.log(row('per submission: guest booted with the module', split.boot, 's', 2));
+  console.log(row('per submission: clean guest with the module', split.boot, 's', 2));
   console.log(row('per submission: rubric', split.rubric, 's', 2));
   console.log(row('per submission: total (one worker)', split.total, 's', 2));
   console.log(`goal >= 30/min: ${median(perMinute) >= 30 ? 'met' : 'NOT met'} (median ${median(perMinute).toFixed(1)}/min, ×${(median(perMinute) / 11).toFixed(1)} the first round's 11/min)`);

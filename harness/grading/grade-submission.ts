@@ -11,7 +11,6 @@ import { ShellError } from '../links/shell.js';
 import { waveformSvg } from '../signals/svg.js';
 import { TargetStartError } from '../targets/qemu-target.js';
 import type { LoadedAssignment } from './assignments.js';
-import { writeSubmissionInitrd } from './initrd.js';
 import { buildModule, type KernelHeaders, type ModuleBuild } from './kbuild.js';
 import type { CriterionResult, SubmissionResult } from './results.js';
 import { maxPoints, type Criterion, type Verdict } from './rubric.js';
@@ -24,7 +23,7 @@ export type Step = <T>(title: string, body: () => Promise<T>) => Promise<T>;
 const plainStep: Step = (_title, body) => body();
 
 /** The titles of the steps before the rubric's own (one per criterion). */
-export const STEPS = { build: 'build the module in the sandbox', guest: 'a fresh guest booted with the module' } as const;
+export const STEPS = { build: 'build the module in the sandbox', guest: 'a clean guest with the module' } as const;
 
 export interface GradeEnvironment {
   readonly loaded: LoadedAssignment;
@@ -87,11 +86,9 @@ export async function gradeSubmission(submission: Submission, env: GradeEnvironm
       return result({ status: 'graded', score: 0, criteria, ended: 'the module did not build', build: { ok: false, errors } });
     }
 
-    const initrd = path.join(work, 'initrd.cpio.gz');
-    const modulePath = await writeSubmissionInitrd({ baseInitrd: env.image.initrd, modulePath: build.module, moduleName: assignment.moduleName, out: initrd });
     const bootStarted = performance.now();
     const session = await step(STEPS.guest, () => bootWithRetry(() =>
-      GradingSession.start({ machine: assignment.machine, image: { ...env.image, initrd }, moduleName: assignment.moduleName, modulePath, qemu: env.qemu }),
+      GradingSession.start({ machine: assignment.machine, image: env.image, moduleName: assignment.moduleName, moduleFile: build.module!, qemu: env.qemu }),
     ));
     timings.bootMs = performance.now() - bootStarted;
     const rubricStarted = performance.now();

@@ -77,7 +77,7 @@ export async function buildModule(submissionDir: string, options: BuildOptions):
   const log = `${notes}\npinrig: Kbuild ${kbuild.text.trim().split('\n').join('; ')}\n${run.output}`;
   const module = path.join(buildDir, `${name}.ko`);
   if (run.exitCode === 0 && (await lstat(module).then((s) => s.isFile(), () => false))) {
-    // The module rides in each submission's initrd: without its debug information it is about a thirtieth of the size.
+    // The guest gets the module over its console: without its debug information it is about a tenth of the size.
     // Stripped in the sandbox too: binutils reading a student's object is still the student's input.
     const strip = await runInBuildSandbox(['aarch64-linux-gnu-strip', '--strip-debug', `${name}.ko`], { buildDir, headers, timeoutMs: 30_000 });
     if (strip.exitCode === 0) return finish(true, '', log);

@@ -1,13 +1,16 @@
 /**
- * One submission's guest: a fresh QEMU machine booted with only that student's module in its initrd, watched by the
- * console watchdog, and the RubricContext the criteria run against. Kernel panics end the machine (`oops=panic
- * panic=-1` and `-no-reboot`: virt exits, raspi3b halts and the console shows it).
+ * One submission's guest: a clean QEMU machine (restored from the saved, booted guest) given only that student's
+ * module, watched by the console watchdog, and the RubricContext the criteria run against. Kernel panics end the
+ * machine (`oops=panic panic=-1` and `-no-reboot`: virt exits, raspi3b halts and the console shows it).
  */
+import { readFile } from 'node:fs/promises';
 import type { GuestImage } from '../guest/image.js';
+import { uploadFile } from '../links/console-upload.js';
 import { ShellError, type CommandResult } from '../links/shell.js';
 import { bootRaspi3b } from '../targets/qemu-raspi3b.js';
-import type { QemuTarget } from '../targets/qemu-target.js';
+import { TargetStartError, type QemuTarget, type QemuTargetOptions } from '../targets/qemu-target.js';
 import { bootVirt } from '../targets/qemu-virt.js';
+import { ensureSnapshot } from '../targets/snapshot.js';
 import type { GradingMachine, KernelHealth, LoadOutcome, RubricContext } from './rubric.js';
 import { ConsoleWatchdog } from './watchdog.js';
 
@@ -21,11 +24,10 @@ export class SubmissionEnded extends Error {
 
 export interface SessionOptions {
   readonly machine: GradingMachine;
-  /** The guest image whose initrd already holds the module (see initrd.ts). */
   readonly image: GuestImage;
   readonly moduleName: string;
-  /** The module's path inside the guest. */
-  readonly modulePath: string;
+  /** The built module on the host, copied into the guest once it runs. */
+  readonly moduleFile: string;
   readonly bootTimeoutMs?: number;
   /** How long insmod may take, in the guest's virtual time, before the module's init is declared hung. */
   readonly insmodTimeoutMs?: number;
@@ -33,6 +35,8 @@ export interface SessionOptions {
 }
 
 const KERNEL_ARGS = 'oops=panic panic=-1';
+/** Where the module lies in the guest. */
+const GUEST_MODULE_DIR = '/grading';
 /** How long the rest of an oops trace gets to reach the console. */
 const TRACE_WAIT_MS = 400;
 const INSMOD_STATUS = '/tmp/insmod.status';
@@ -61,8 +65,9 @@ export class GradingSession implements RubricContext {
     readonly target: QemuTarget,
     private readonly baseTaint: number,
     options: SessionOptions,
+    modulePath: string,
   ) {
-    this.module = { name: options.moduleName, path: options.modulePath };
+    this.module = { name: options.moduleName, path: modulePath };
     this.insmodTimeoutMs = options.insmodTimeoutMs ?? 5000;
     this.watchdog = new ConsoleWatchdog({
       consoleText: () => target.consoleLog(),
@@ -77,23 +82,36 @@ export class GradingSession implements RubricContext {
     this.watchdog.start();
   }
 
-  /** Boots the machine; a failure here is the harness's (TargetStartError), never the student's. */
+  /**
+   * Brings up a clean guest of the machine and copies the module in. The guest is restored from the machine's saved,
+   * booted guest (made once per image and QEMU, harness/targets/snapshot.ts): a second, not a boot. That saved guest
+   * never held a student's module, and a restore only reads it, so no submission's guest can see another's. A failure
+   * here is the harness's (TargetStartError), never the student's.
+   */
   static async start(options: SessionOptions): Promise<GradingSession> {
-    const target = await BOOT[options.machine]({
+    const boot = BOOT[options.machine];
+    const machine: QemuTargetOptions = {
       image: options.image,
       append: KERNEL_ARGS,
       extraArgs: ['-no-reboot'],
       endOnOops: false,
       bootTimeoutMs: options.bootTimeoutMs ?? 30_000,
-      qemu: options.qemu,
+      ...(options.qemu ? { qemu: options.qemu } : {}),
+    };
+    const snapshot = await ensureSnapshot(options.machine, boot, machine).catch((error: Error) => {
+      throw new TargetStartError(`${options.machine}: saving a booted guest for grading failed: ${error.message}`);
     });
+    const target = await boot({ ...machine, restore: snapshot });
     try {
+      const modulePath = `${GUEST_MODULE_DIR}/${options.moduleName}.ko`;
+      await target.shell.check(`mkdir -p ${GUEST_MODULE_DIR}`, { timeoutMs: 5000 });
+      await uploadFile(target.shell, await readFile(options.moduleFile), modulePath);
       // Empty the kernel log so later reads show what the module did, not the boot.
       const taint = await target.shell.check('dmesg -c > /dev/null; cat /proc/sys/kernel/tainted', { timeoutMs: 5000 });
-      return new GradingSession(target, Number(taint.trim()), options);
+      return new GradingSession(target, Number(taint.trim()), options, modulePath);
     } catch (error) {
       await target.close();
-      throw error;
+      throw new TargetStartError(`${options.machine}: the restored guest did not take the module: ${(error as Error).message}`);
     }
   }
 
