@@ -50,9 +50,10 @@ const board = (name: BoardProject, extra: Partial<PinrigProject> = {}): PinrigPr
 };
 
 // A class being graded (`pinrig grade` sets the run in the environment): one test per submission, spread over the
-// workers submission by submission; infrastructure failures retried on CI like the scenarios'.
+// workers submission by submission. An infrastructure failure is retried once, on CI or not: a teacher's run should not
+// leave a student ungraded for a hiccup of the harness (a grade is never retried: fixtures/retry-only-infrastructure.ts).
 const grading = gradingRunFromEnv() !== undefined;
-const gradingProject: PinrigProject = { name: 'grading', testDir: 'scenarios/grading', testMatch: 'submissions.spec.ts', fullyParallel: true, timeout: 600_000, retries: scenarioRetries };
+const gradingProject: PinrigProject = { name: 'grading', testDir: 'scenarios/grading', testMatch: 'submissions.spec.ts', fullyParallel: true, timeout: 600_000, retries: 1 };
 
 // One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
 // running the scenarios with a worker-scoped `targetName` option.
