@@ -53,6 +53,8 @@ const PREFIX = '__PR';
  * calls to these instead of the printf lines; sync() defines them again whenever the shell is re-synchronised.
  */
 const MARKER_FUNCTIONS = `_b(){ printf '%s%s\\n' ${PREFIX} B$1; };_e(){ printf '\\n%s%s %d\\n' ${PREFIX} E$1 $2; }`;
+/** How long sync() waits for the shell to answer its ^C before sending the first line anyway. */
+const SYNC_ANSWER_MS = 500;
 
 export class Shell {
   readonly log: ConsoleLog;
@@ -129,6 +131,9 @@ export class Shell {
   async sync(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stream.write('\x03');
+    // A line sent before the shell has handled the ^C can lose its start (busybox ash drops its buffered input: a
+    // restored guest's first sync read `sh: syntax error: unexpected "}"` and cost a second); so first its answer.
+    await this.waitForText(/\S/, Math.min(SYNC_ANSWER_MS, timeoutMs)).catch(() => {});
     while (Date.now() < deadline) {
       const attempt = Math.min(1000, deadline - Date.now());
       try {
