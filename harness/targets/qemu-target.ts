@@ -317,7 +317,13 @@ export class QemuTarget implements Target {
   /** Lets a restored guest (booted with paused: true) run, and waits until its shell answers. */
   async resume(): Promise<void> {
     await this.qmp.cont();
-    await this.shell.sync();
+    try {
+      await this.shell.sync();
+    } catch (error) {
+      const status = await this.qmp.execute<{ status: string }>('query-status').then((s) => `VM ${s.status}`, (e: Error) => `VM status unknown: ${e.message}`);
+      const exited = this.qemu.exitStatus ? `; ${this.qemu.describeExit()}` : '';
+      throw new TargetStartError(`${this.name}: the restored guest's shell did not answer (${status}${exited}): ${(error as Error).message}`);
+    }
   }
 
   /** Waits (bounded) until a restored guest's state has loaded: it is then paused (-S), ready to continue. */

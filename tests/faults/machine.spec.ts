@@ -94,6 +94,17 @@ test('a kernel oops on the console is seen when its line is complete, even split
   }
 });
 
+test('a restored guest that does not answer is replaced by a second restore, said in the machine note; it leaves no QEMU', async () => {
+  const { tests } = await runFaults('restore-fails.fault.ts');
+  const [stopper, next] = tests;
+  expect(stopper!.status, stopper!.error).toBe('passed');
+  expect(next!.status, next!.error).toBe('passed');
+  expect(next!.annotations.find((a) => a.type === 'machine')?.description).toMatch(/^restored in \d+\.\d\d s, the second time: the first restored guest did not answer \(.*no answer within 5000 ms\)$/);
+  const stopped = Number(stopper!.annotations.find((a) => a.type === 'stopped qemu')?.description);
+  expect(next!.annotations.find((a) => a.type === 'qemu pid')?.description).not.toBe(String(stopped));
+  expect(() => process.kill(stopped, 0), 'the stopped QEMU is gone').toThrow();
+});
+
 test('a scenario that fails midway leaves nothing to the next: each test gets a clean guest', async () => {
   const { tests } = await runFaults('clean-slate.fault.ts');
   const [failed, next] = tests;
