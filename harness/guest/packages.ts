@@ -2,7 +2,8 @@
  * Debian arm64 packages on an amd64 (or arm64) Debian host: resolve exact versions from the apt lists, download the
  * .deb files into a cache folder, extract selected files. Nothing is installed on the host.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { REPO_ROOT } from '../repo-root.js';
@@ -37,8 +38,42 @@ async function run(file: string, args: readonly string[], cwd?: string) {
   return result;
 }
 
+/** apt's answers, kept while nothing apt reads has changed (each apt-cache call costs about a second here). */
+export const APT_ANSWERS = path.join(REPO_ROOT, '.cache', 'apt-answers');
+/** What apt's choice of candidates reads: its package lists, sources, preferences, architectures and dpkg's status. */
+const APT_STATE = ['/var/lib/apt/lists', '/etc/apt/sources.list', '/etc/apt/sources.list.d', '/etc/apt/preferences', '/etc/apt/preferences.d', '/var/lib/dpkg/arch', '/var/lib/dpkg/status'];
+
+/** A key for `names` asked of apt in its present state: every file above by name, size and modification time. */
+export async function aptStateKey(names: readonly string[], state: readonly string[] = APT_STATE): Promise<string> {
+  const hash = createHash('sha256').update(`${ARCH}\0${names.join('\0')}\0`);
+  for (const entry of state) {
+    const stats = await stat(entry).catch(() => undefined);
+    const files = stats?.isDirectory() ? (await readdir(entry)).sort().map((name) => path.join(entry, name)) : [entry];
+    for (const file of files) {
+      const s = await stat(file).catch(() => undefined);
+      hash.update(`${file} ${s?.size ?? '-'} ${s?.mtimeMs ?? '-'}\0`);
+    }
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
 /** apt-cache paragraphs of the candidate versions, one per package, as field maps by package name. */
 async function showCandidates(names: readonly string[]): Promise<Map<string, Map<string, string>>> {
+  const kept = path.join(APT_ANSWERS, `${await aptStateKey(names)}.json`);
+  const answer = await readFile(kept, 'utf8').then((text) => JSON.parse(text) as Array<[string, Array<[string, string]>]>, () => undefined);
+  if (answer) return new Map(answer.map(([name, fields]) => [name, new Map(fields)]));
+  const found = await askCandidates(names);
+  // Kept only when complete: a missing package makes the caller set up lists and ask again.
+  if (names.every((n) => found.has(n))) {
+    await mkdir(APT_ANSWERS, { recursive: true });
+    const partial = `${kept}.${process.pid}`;
+    await writeFile(partial, JSON.stringify([...found].map(([name, fields]) => [name, [...fields]])));
+    await rename(partial, kept);
+  }
+  return found;
+}
+
+async function askCandidates(names: readonly string[]): Promise<Map<string, Map<string, string>>> {
   const result = await run('apt-cache', ['show', '--no-all-versions', ...names.map((n) => `${n}:${ARCH}`)]);
   const byPackage = new Map<string, Map<string, string>>();
   for (const paragraph of result.stdout.split(/\n\s*\n/)) {
