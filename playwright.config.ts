@@ -50,10 +50,12 @@ const board = (name: BoardProject, extra: Partial<PinrigProject> = {}): PinrigPr
 };
 
 // A class being graded (`pinrig grade` sets the run in the environment): one test per submission, spread over the
-// workers submission by submission. An infrastructure failure is retried once, on CI or not: a teacher's run should not
-// leave a student ungraded for a hiccup of the harness (a grade is never retried: fixtures/retry-only-infrastructure.ts).
+// workers submission by submission. No retries: Playwright schedules one for every failing test, and a submission
+// that lost points is one; the retry stops at once (fixtures/retry-only-infrastructure.ts) but costs two worker starts.
+// A guest that does not come up is tried again inside the test (grade-submission.ts); a harness error met later shows
+// as such, and running `pinrig grade` again grades only it.
 const grading = gradingRunFromEnv() !== undefined;
-const gradingProject: PinrigProject = { name: 'grading', testDir: 'scenarios/grading', testMatch: 'submissions.spec.ts', fullyParallel: true, timeout: 600_000, retries: 1 };
+const gradingProject: PinrigProject = { name: 'grading', testDir: 'scenarios/grading', testMatch: 'submissions.spec.ts', fullyParallel: true, timeout: 600_000, retries: 0 };
 
 // One runner for everything: the harness's own tests are the `harness` project; each target is a project of its own,
 // running the scenarios with a worker-scoped `targetName` option.
