@@ -34,7 +34,7 @@ for (let i = 0; i < runs; i++) {
   cold.push(await timed(false));
   restored.push(await timed(true));
 }
-console.log(machine);
+console.log(`${machine}, ${runs} runs each (cold boot and restore interleaved)`);
 console.log(row('cold boot to an answering shell', cold, 's', 2));
 console.log(row('restore to an answering shell', restored, 's', 2));
 console.log(`restore is ${(median(cold) / median(restored)).toFixed(1)}x faster than a boot`);

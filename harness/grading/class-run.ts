@@ -149,8 +149,8 @@ async function writeClass(ctx: {
   for (const submission of ctx.submissions) {
     const test = ran.get(submission.student);
     if (!test) continue; // another slice's
-    // The last attempt that produced a result: a retry (grading runs none; `npx playwright test --project=grading` may) stops at
-    // once unless the failure was the harness's (fixtures/retry-only-infrastructure.ts), and then carries no result.
+    // The last attempt that produced a result. Grading runs no retries, but a run started by hand may: a retry stops
+    // at once unless the failure was the harness's (fixtures/retry-only-infrastructure.ts), and then carries no result.
     const last = test.results.at(-1);
     const graded = test.results.findLast((r) => r.attachments?.some((a) => a.name === RESULT_ATTACHMENT));
     const body = graded?.attachments?.find((a) => a.name === RESULT_ATTACHMENT)?.body;
