@@ -84,3 +84,27 @@ test('a member the zip directory understates: its true size is named, and past 8
     await expect(readSr(path)).rejects.toMatchObject({ name: 'InputError', where: `${path} [logic-1-1]`, problem });
   }
 });
+
+test('a whole member is freed when the next is asked for, so garbage does not wait for a full collection', async () => {
+  const path = test.info().outputPath('freed.sr');
+  await writeZip(path, [
+    { name: 'a', data: samples(1 << 20, 1) },
+    { name: 'b', data: samples(1 << 20, 2), compress: false },
+    { name: 'c', data: samples(1 << 20, 3) },
+  ]);
+  const zip = await openZip(path);
+  try {
+    const held: Uint8Array[] = [];
+    const lengthsWhileCurrent: number[] = [];
+    for await (const { pieces } of zip.members(['a', 'b', 'c'])) {
+      for await (const piece of pieces) {
+        held.push(piece);
+        lengthsWhileCurrent.push(piece.byteLength);
+      }
+    }
+    expect(lengthsWhileCurrent, 'each member whole while it is the current one').toEqual([1 << 20, 1 << 20, 1 << 20]);
+    expect(held.map((p) => p.byteLength), 'deflated and stored members alike are detached once passed').toEqual([0, 0, 0]);
+  } finally {
+    await zip.close();
+  }
+});
