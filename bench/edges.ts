@@ -30,7 +30,8 @@ const CAPTURES = join(tmpdir(), 'pinrig-bench');
 /** Bump when edges-child.ts makes different captures. */
 const CAPTURE_VERSION = 1;
 const TARGET = { sparse: 1000, busy: 400 } as const;
-const MAX_RSS_MB = 128;
+/** Issue 9 bounds the sparse read; a busy read returns its edges (8.7M as Uint32, 35 MB), which the bound does not cover. */
+const RSS_NOTE = { sparse: 'target ≤ 128', busy: 'holds its 35 MB of edges; bounded reads: bench/cli.ts' } as const;
 const SIGROK_REFERENCE = { sparse: 61, busy: 20 } as const;
 
 interface ChildRun {
@@ -96,7 +97,7 @@ for (const kind of ['sparse', 'busy'] as const) {
   console.log(`  ${pinrig[0]!.samples} samples, ${pinrig[0]!.edges} edges; median of ${RUNS} runs`);
   console.log(
     `  pinrig readSr  ${fmt(p, 3)} s  ${fmt(rate)} MS/s (target ≥ ${TARGET[kind]})  CPU ${fmt(median(pinrig.map((r) => r.cpuSeconds)), 3)} s` +
-      `  peak RSS ${fmt(rss)} MB (target ≤ ${MAX_RSS_MB})  runs: ${pinrig.map((r) => fmt(r.seconds, 3)).join(' ')}`,
+      `  peak RSS ${fmt(rss)} MB (${RSS_NOTE[kind]})  runs: ${pinrig.map((r) => fmt(r.seconds, 3)).join(' ')}`,
   );
   const w = median(warm.map((r) => r.seconds));
   console.log(
