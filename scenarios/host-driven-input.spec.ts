@@ -1,9 +1,6 @@
-import { test, expect } from '../fixtures/index.js';
-import { lacks } from '../harness/targets/target.js';
+import { test, expect, requires } from '../fixtures/index.js';
 
-test.beforeEach(({ target }) => {
-  test.skip(lacks(target, 'inputs') !== false, String(lacks(target, 'inputs')));
-});
+requires('inputs');
 
 test('the host drives an input and the guest reads each level', async ({ target, gpio }) => {
   const input = await gpio.input('input');

@@ -1,9 +1,6 @@
-import { test, expect } from '../fixtures/index.js';
-import { lacks } from '../harness/targets/target.js';
+import { test, expect, requires } from '../fixtures/index.js';
 
-test.beforeEach(({ target }) => {
-  test.skip(lacks(target, 'registerLog') !== false, String(lacks(target, 'registerLog')));
-});
+requires('registerLog');
 
 test('the waveform the model predicts from the guest\'s stores matches QEMU\'s own output events', async ({ gpio, analyzer }) => {
   const out = await gpio.output('prediction');
@@ -16,14 +13,16 @@ test('the waveform the model predicts from the guest\'s stores matches QEMU\'s o
 });
 
 // About libgpiod's own order of writes, so it runs gpioset itself rather than the gpio verbs.
-test('gpioset drives a pin high where QEMU raises no output event, and the model still sees it', async ({ target, analyzer }) => {
-  test.skip(!target.name.startsWith('qemu-raspi'), 'a quirk of QEMU\'s BCM2835 model: its PL061 raises the event');
-  const pin = target.role('gpioset');
-  const recording = await analyzer.record([pin.name], 'gpioset-unseen-by-qtest');
-  // libgpiod writes the level before the function (GPCLR/GPSET, then GPFSEL), so QEMU never sees a level change.
-  await target.shell.check(`gpioset --mode=time --usec=30000 ${target.profile.controller.chip} ${pin.line}=1`);
-  const capture = await recording.stop();
-  expect(capture).toHavePulses(pin.name, { level: 'high', count: 1, width: '30ms', tolerance: '30%' });
-  expect(capture.qemuEvents![pin.name]).toEqual([]);
-  expect(capture.registerLog.map((e) => e.description)).toContainEqual(expect.stringMatching(new RegExp(`GPFSEL\\d ← .*${pin.name} → output`)));
+test.describe(() => {
+  test.skip(({ hardware }) => !hardware.name.startsWith('qemu-raspi'), 'a quirk of QEMU\'s BCM2835 model: its PL061 raises the event');
+  test('gpioset drives a pin high where QEMU raises no output event, and the model still sees it', async ({ target, analyzer }) => {
+    const pin = target.role('gpioset');
+    const recording = await analyzer.record([pin.name], 'gpioset-unseen-by-qtest');
+    // libgpiod writes the level before the function (GPCLR/GPSET, then GPFSEL), so QEMU never sees a level change.
+    await target.shell.check(`gpioset --mode=time --usec=30000 ${target.profile.controller.chip} ${pin.line}=1`);
+    const capture = await recording.stop();
+    expect(capture).toHavePulses(pin.name, { level: 'high', count: 1, width: '30ms', tolerance: '30%' });
+    expect(capture.qemuEvents![pin.name]).toEqual([]);
+    expect(capture.registerLog.map((e) => e.description)).toContainEqual(expect.stringMatching(new RegExp(`GPFSEL\\d ← .*${pin.name} → output`)));
+  });
 });

@@ -136,7 +136,7 @@ export class GradingSession implements RubricContext {
   async faultExcerpt(): Promise<string> {
     const kind = this.watchdog.fault?.kind;
     if (kind === 'oops' || kind === 'panic' || kind === 'bug' || kind === 'stall') {
-      await new Promise((resolve) => setTimeout(resolve, TRACE_WAIT_MS));
+      await this.target.run.running(() => new Promise((resolve) => setTimeout(resolve, TRACE_WAIT_MS)));
       this.watchdog.poll();
     }
     return this.watchdog.traceExcerpt();

@@ -69,6 +69,8 @@ export class Shell {
     private readonly stream: ByteStream,
     private readonly defaults: Required<RunOptions> = { timeoutMs: 10_000, maxOutput: 256 * 1024 },
     log = new ConsoleLog(),
+    /** Wraps every wait on the other end: an emulated guest runs only then (harness/targets/guest-run.ts). */
+    private readonly whileWaiting: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
   ) {
     this.log = log;
     stream.onData((chunk) => this.receive(this.decoder.write(chunk)));
@@ -85,7 +87,7 @@ export class Shell {
 
   /** Runs one command; commands are queued, never interleaved. */
   run(command: string, options: RunOptions = {}): Promise<CommandResult> {
-    const next = this.busy.then(() => this.runNow(command, options));
+    const next = this.busy.then(() => this.whileWaiting(() => this.runNow(command, options)));
     this.busy = next.catch(() => {});
     return next;
   }
@@ -101,7 +103,7 @@ export class Shell {
 
   /** Waits until the console prints text matching `pattern` (e.g. a boot prompt); bounded by `timeoutMs`. */
   waitForText(pattern: RegExp, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
+    return this.whileWaiting(() => new Promise((resolve, reject) => {
       let seen = '';
       const done = (error?: Error) => {
         clearTimeout(timer);
@@ -119,7 +121,7 @@ export class Shell {
       if (this.closed) return onClose(this.closed);
       this.textWaiters.add(watch);
       this.closeWaiters.add(onClose);
-    });
+    }));
   }
 
   /**
@@ -128,7 +130,11 @@ export class Shell {
    * /dev/null), sets ignoreeof (the plain read gives up when a finished background job interrupts it, and the shell
    * would take that for end of input and exit) and waits until a marker comes back. Used at start and after a command timed out.
    */
-  async sync(timeoutMs = 10_000): Promise<void> {
+  sync(timeoutMs = 10_000): Promise<void> {
+    return this.whileWaiting(() => this.syncNow(timeoutMs));
+  }
+
+  private async syncNow(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stream.write('\x03');
     // A line sent before the shell has handled the ^C can lose its start (busybox ash drops its buffered input: a

@@ -32,8 +32,11 @@ export interface BoardOptions {
   readonly passthroughHost?: PassthroughHost;
 }
 
+/** Every board: its inputs are not driven by pinrig, its guest gets edge interrupts, its register writes are unseen. */
+export const BOARD_CAPABILITIES: Capabilities = { inputs: false, interrupts: true, registerLog: false };
+
 export class BoardTarget implements Target {
-  readonly capabilities: Capabilities = { inputs: false, interrupts: true, registerLog: false };
+  readonly capabilities = BOARD_CAPABILITIES;
   readonly model: RegisterModel;
   private readonly bases = new Map<string, number>();
 

@@ -22,6 +22,7 @@ import { loadBoardProfile, resolvePin, rolePin, type BoardProfile, type PinRef, 
 import { joinStreams } from './machine-stream.js';
 import { watchForKernelFault } from './kernel-fault-watch.js';
 import { gpiochipBase } from './gpio-sysfs.js';
+import { GuestRun } from './guest-run.js';
 import { QemuProcess } from './qemu-process.js';
 import type { Capabilities, Recording, Target } from './target.js';
 
@@ -119,6 +120,8 @@ export class QemuTarget implements Target {
     readonly shell: Shell,
     readonly model: RegisterModel,
     readonly probe: QemuProbe,
+    /** The guest runs only while the host waits on it. */
+    readonly run: GuestRun,
     private readonly serial: SocketConsole,
     private readonly qmp: QmpLink,
     readonly qtest: QtestLink,
@@ -173,16 +176,18 @@ export class QemuTarget implements Target {
       const qtest = await qemu.unlessExited(QtestLink.connect(path.join(qemu.dir, 'qtest.sock')));
       opened.push(qtest);
       const gpio = await qmp.findDevice(machine.gpioType);
-      const probe = new QemuProbe(model, stores, {
+      const run = new GuestRun({
         stop: async () => {
           await qmp.stop();
           await qtest.readl(model.base); // its answer follows every output event QEMU raised before the stop
         },
         cont: async () => void (await qmp.cont()),
-      });
+      }, !options.restore);
+      const probe = new QemuProbe(model, stores, run);
       await qtest.interceptOutputs(gpio);
       qtest.onIrq((event) => probe.onQemuEvent(event.line, event.level));
-      const target = new QemuTarget(machine, profile, qemu, new Shell(joinStreams(serial, qemu)), model, probe, serial, qmp, qtest, stores, gpio, inputs);
+      const shell = new Shell(joinStreams(serial, qemu), undefined, undefined, (work) => run.running(work));
+      const target = new QemuTarget(machine, profile, qemu, shell, model, probe, run, serial, qmp, qtest, stores, gpio, inputs);
       if (options.restore) {
         await target.untilLoaded(options.bootTimeoutMs ?? 30_000);
         // Kept paused (costing no CPU) until resume(): a spare guest, ready the moment a test asks for one.
@@ -255,7 +260,8 @@ export class QemuTarget implements Target {
     });
     if (!armed) return [startNs];
     if (armed.startNs !== startNs) throw new Error(`${this.name}: the timed changes were armed at ${armed.startNs} ns, not at the fence (${startNs} ns): the VM was running`);
-    return [startNs, ...(await armed.applied)];
+    const applied = armed.applied;
+    return [startNs, ...(await this.run.running(() => applied))];
   }
 
   async record(pins: readonly PinRef[]): Promise<Recording> {
@@ -297,8 +303,7 @@ export class QemuTarget implements Target {
         if (!lost.length) return { stateFile, writes };
       }
       if (Date.now() > deadline) throw new Error(`${this.name}: found no moment to save the guest without dropping a pending interrupt within ${timeoutMs} ms (${lost.join('; ')})`);
-      await this.qmp.cont();
-      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      await this.run.running(() => new Promise((resolve) => setTimeout(resolve, 10 * attempt)));
     }
   }
 
@@ -314,9 +319,8 @@ export class QemuTarget implements Target {
     }
   }
 
-  /** Lets a restored guest (booted with paused: true) run, and waits until its shell answers. */
+  /** Lets a restored guest (booted with paused: true) run until its shell answers. */
   async resume(): Promise<void> {
-    await this.qmp.cont();
     try {
       await this.shell.sync();
     } catch (error) {

@@ -22,6 +22,8 @@ export async function bootVirtWithSsh(image: GuestImage, profile?: BoardProfile)
     extraArgs: ['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22`, '-device', 'virtio-net-device,netdev=n0'],
   });
   try {
+    // Reached over the network, the guest must answer whenever the host writes: it runs for as long as it lives.
+    await machine.run.hold();
     await sshBanner(port, 20_000);
   } catch (error) {
     await machine.close();

@@ -56,7 +56,5 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The reason a scenario skips on a target without a capability, for test.skip(). */
-export function lacks(target: Target, capability: Capability): string | false {
-  return target.capabilities[capability] ? false : `${target.name} has no ${capability} (see DESIGN.md, Targets)`;
-}
+/** What hardware a target is, known before any guest runs: what a scenario's skip conditions read. */
+export type Hardware = Pick<Target, 'name' | 'capabilities' | 'profile'>;

@@ -1,12 +1,9 @@
-import { test, expect } from '../../fixtures/index.js';
-import { lacks } from '../../harness/targets/target.js';
+import { test, expect, requires } from '../../fixtures/index.js';
 import { latency } from '../../harness/signals/measure-latency.js';
 import { edges } from '../../harness/signals/measure.js';
 import { formatTime } from '../../harness/signals/units.js';
 
-test.beforeEach(({ target }) => {
-  test.skip(lacks(target, 'interrupts') !== false, String(lacks(target, 'interrupts')));
-});
+requires('interrupts');
 
 test('the host drives 20 rising edges 10 ms apart and the guest sees each, when it happened', async ({ target, gpio, analyzer }) => {
   const button = await gpio.input('input');

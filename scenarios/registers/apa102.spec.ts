@@ -1,11 +1,8 @@
-import { test, expect } from '../../fixtures/index.js';
+import { test, expect, requiresBcmRegisters } from '../../fixtures/index.js';
 import { spi } from '../../harness/instruments/sigrok/index.js';
-import { Bcm2835Gpio } from '../../harness/models/bcm2835.js';
 import { apa102Frame, clockOut } from './apa102.js';
 
-test.beforeEach(({ registers, target }) => {
-  test.skip(!(registers.model instanceof Bcm2835Gpio), `${target.name}: the procedure is written for the BCM2835/BCM2711 registers (GPFSEL, GPSET, GPCLR)`);
-});
+requiresBcmRegisters('the procedure is written for the BCM2835/BCM2711 registers (GPFSEL, GPSET, GPCLR)');
 
 // The seed's showcase: the Fan SHIM's APA102 LED driven from the registers alone.
 test('bit-bang an APA102 frame through the register file; sigrok\'s SPI decoder reads exactly the bytes sent', async ({ target, registers, analyzer }) => {

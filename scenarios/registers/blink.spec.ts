@@ -1,9 +1,6 @@
-import { test, expect } from '../../fixtures/index.js';
-import { Bcm2835Gpio } from '../../harness/models/bcm2835.js';
+import { test, expect, requiresBcmRegisters } from '../../fixtures/index.js';
 
-test.beforeEach(({ registers, target }) => {
-  test.skip(!(registers.model instanceof Bcm2835Gpio), `${target.name}: the procedure is written for the BCM2835/BCM2711 registers (GPFSEL, GPSET, GPCLR, GPLEV)`);
-});
+requiresBcmRegisters('the procedure is written for the BCM2835/BCM2711 registers (GPFSEL, GPSET, GPCLR, GPLEV)');
 
 // The seed's way: no GPIO driver, only the controller's registers. The pulses are timed in the guest (usleep): a high
 // pulse is the 20 ms wait plus the GPLEV read and the GPCLR0 access, about 5 ms on an emulated core (25.0 ms

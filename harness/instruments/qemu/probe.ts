@@ -5,7 +5,7 @@
  * not depend on how busy the host is.
  *
  * A recording begins and ends at a fence: the VM is stopped (QMP), the plugin is asked for the virtual clock (its
- * answer follows every store made before it), and the VM continues. An input the host drives is applied at such a
+ * answer follows every store made before it), and the VM continues if the host is waiting on it. An input the host drives is applied at such a
  * fence, so it lands at exactly the virtual time the fence read.
  */
 import type { Level, RegisterModel, RegisterWrite } from '../../models/types.js';
@@ -14,10 +14,12 @@ import { makeWaveform, NANOSECONDS, type Channel } from '../../signals/waveform.
 import type { Recording, RecordingResult, RegisterLogEntry } from '../recording.js';
 import type { StoreRecord, StoreStream } from './store-stream.js';
 
-/** Stops and resumes the guest's CPUs (QMP stop / cont); stop() returns once QEMU's output events before it are in. */
+/** When the guest runs (harness/targets/guest-run.ts). */
 export interface VmControl {
-  stop(): Promise<void>;
-  cont(): Promise<void>;
+  /** Runs `work` with the guest's CPUs stopped, once QEMU's output events raised before the stop are in. */
+  stopped<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs `work` with the guest running (a wait on its virtual clock). */
+  running<T>(work: () => Promise<T>): Promise<T>;
 }
 
 interface Active {
@@ -95,12 +97,14 @@ export class QemuProbe {
    * Resolves once the guest's virtual clock has reached `ns`. Virtual time moves only while the guest runs (idle
    * stretches are skipped to the next timer), so this is bounded in wall time, and says so when the bound is hit.
    */
-  async until(ns: number, wallMs = UNTIL_WALL_MS): Promise<void> {
+  until(ns: number, wallMs = UNTIL_WALL_MS): Promise<void> {
     const deadline = Date.now() + wallMs;
-    while ((await this.stream.clock()) < ns) {
-      if (Date.now() > deadline) throw new Error(`QEMU probe: the guest's virtual clock did not reach ${ns} ns within the wall-clock limit of ${wallMs} ms (the guest runs slower than real time, or is stuck with no timer pending)`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    return this.vm.running(async () => {
+      while ((await this.stream.clock()) < ns) {
+        if (Date.now() > deadline) throw new Error(`QEMU probe: the guest's virtual clock did not reach ${ns} ns within the wall-clock limit of ${wallMs} ms (the guest runs slower than real time, or is stuck with no timer pending)`);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    });
   }
 
   /**
@@ -111,7 +115,7 @@ export class QemuProbe {
     await this.until((await this.stream.clock()) + Math.round(ms * 1e6), wallMs);
   }
 
-  /** Returns once every store the guest made before this call has reached the model (the VM keeps running). */
+  /** Returns once every store the guest made before this call has reached the model (the VM is not stopped for it). */
   async sync(): Promise<void> {
     await this.stream.clock();
   }
@@ -194,19 +198,14 @@ export class QemuProbe {
   }
 
   /**
-   * Stops the VM, runs `during` (host drives), reads the virtual clock (after every earlier store has reached the
-   * model), hands it to `at`, and resumes. Fences run one at a time.
+   * With the VM stopped: runs `during` (host drives), reads the virtual clock (after every earlier store has reached
+   * the model) and hands it to `at`. Fences run one at a time.
    */
   private fence(at: (ns: number) => void, during?: () => Promise<void>): Promise<void> {
-    const run = async () => {
-      await this.vm.stop();
-      try {
-        await during?.();
-        at(await this.stream.clock());
-      } finally {
-        await this.vm.cont();
-      }
-    };
+    const run = () => this.vm.stopped(async () => {
+      await during?.();
+      at(await this.stream.clock());
+    });
     const next = this.fences.then(run, run);
     this.fences = next.catch(() => {});
     return next;
