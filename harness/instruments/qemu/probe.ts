@@ -45,7 +45,8 @@ export class QemuProbe {
   /** Every write since the machine started, until takeHistory(): what a snapshot's model replays. */
   private history: RegisterWrite[] | undefined = [];
   private fences: Promise<unknown> = Promise.resolve();
-  private lastDriveNs: number | undefined;
+  /** The virtual time of the last fence: the guest is paused between the host's actions, so the next may fall on it. */
+  private lastFenceNs: number | undefined;
 
   constructor(
     readonly model: RegisterModel,
@@ -82,12 +83,12 @@ export class QemuProbe {
    * lands at the fence's virtual time, which is what the model and every open recording are told. Returns that time.
    */
   async drive(pin: number, level: Level, apply: () => Promise<void>): Promise<number> {
-    // Two drives at one virtual instant would be a pulse no guest instruction could see: let the guest run first.
-    if (this.lastDriveNs !== undefined) await this.until(this.lastDriveNs + 1);
+    // A drive at the instant of the last fence would be a pulse no guest instruction could see (after a drive), or a
+    // change before the recording's first sample (after a start): let the guest run first.
+    if (this.lastFenceNs !== undefined) await this.until(this.lastFenceNs + 1);
     let at = 0;
     await this.fence((ns) => {
       at = ns;
-      this.lastDriveNs = ns;
       this.noteChanges(this.model.drive(pin, level, ns / NANOSECONDS), ns, { ns, cpu: -1, description: `host drives ${this.model.pinName(pin)} ${level ? 'high' : 'low'}` });
     }, apply);
     return at;
@@ -204,7 +205,9 @@ export class QemuProbe {
   private fence(at: (ns: number) => void, during?: () => Promise<void>): Promise<void> {
     const run = () => this.vm.stopped(async () => {
       await during?.();
-      at(await this.stream.clock());
+      const ns = await this.stream.clock();
+      this.lastFenceNs = ns;
+      at(ns);
     });
     const next = this.fences.then(run, run);
     this.fences = next.catch(() => {});
