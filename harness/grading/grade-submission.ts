@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { GuestImage } from '../guest/image.js';
 import { ShellError } from '../links/shell.js';
 import { waveformSvg } from '../signals/svg.js';
-import { TargetStartError } from '../targets/qemu-target.js';
+import { TargetStartError, type QemuTarget } from '../targets/qemu-target.js';
 import type { LoadedAssignment } from './assignments.js';
 import { buildModule, type KernelHeaders, type ModuleBuild } from './kbuild.js';
 import type { CriterionResult, SubmissionResult } from './results.js';
@@ -76,6 +76,10 @@ export async function gradeSubmission(submission: Submission, env: GradeEnvironm
     gradedAt: new Date().toISOString(),
   });
 
+  const guest = { machine: assignment.machine, image: env.image, ...(env.qemu ? { qemu: env.qemu } : {}) };
+  // The clean guest is restored beside the build: they meet only when the module is copied in.
+  let restoring: Promise<QemuTarget> | undefined = GradingSession.restore(guest);
+  restoring.catch(() => {}); // met by the first boot attempt
   try {
     const step = env.step ?? plainStep;
     const build = await step(STEPS.build, () => env.build ?? buildSubmission(submission, env));
@@ -87,9 +91,11 @@ export async function gradeSubmission(submission: Submission, env: GradeEnvironm
     }
 
     const bootStarted = performance.now();
-    const session = await step(STEPS.guest, () => bootWithRetry(() =>
-      GradingSession.start({ machine: assignment.machine, image: env.image, moduleName: assignment.moduleName, moduleFile: build.module!, qemu: env.qemu }),
-    ));
+    const session = await step(STEPS.guest, () => bootWithRetry(() => {
+      const restored = restoring;
+      restoring = undefined;
+      return GradingSession.start({ ...guest, moduleName: assignment.moduleName, moduleFile: build.module! }, restored);
+    }));
     timings.bootMs = performance.now() - bootStarted;
     const rubricStarted = performance.now();
     try {
@@ -106,6 +112,8 @@ export async function gradeSubmission(submission: Submission, env: GradeEnvironm
     }
     throw error;
   } finally {
+    // A guest restored for a submission that never got to it (its build failed).
+    await restoring?.then((target) => target.close(), () => {});
     await rm(work, { recursive: true, force: true });
   }
 }

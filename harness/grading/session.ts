@@ -22,16 +22,20 @@ export class SubmissionEnded extends Error {
   }
 }
 
-export interface SessionOptions {
+/** Which clean guest: the machine, its image and QEMU. */
+export interface GuestOptions {
   readonly machine: GradingMachine;
   readonly image: GuestImage;
+  readonly bootTimeoutMs?: number;
+  readonly qemu?: string;
+}
+
+export interface SessionOptions extends GuestOptions {
   readonly moduleName: string;
   /** The built module on the host, copied into the guest once it runs. */
   readonly moduleFile: string;
-  readonly bootTimeoutMs?: number;
   /** How long insmod may take, in the guest's virtual time, before the module's init is declared hung. */
   readonly insmodTimeoutMs?: number;
-  readonly qemu?: string;
 }
 
 const KERNEL_ARGS = 'oops=panic panic=-1';
@@ -83,12 +87,12 @@ export class GradingSession implements RubricContext {
   }
 
   /**
-   * Brings up a clean guest of the machine and copies the module in. The guest is restored from the machine's saved,
-   * booted guest (made once per image and QEMU, harness/targets/snapshot.ts): a second, not a boot. That saved guest
-   * never held a student's module, and a restore only reads it, so no submission's guest can see another's. A failure
-   * here is the harness's (TargetStartError), never the student's.
+   * A clean guest of the machine, loaded and paused: restored from the machine's saved, booted guest (made once per
+   * image and QEMU, harness/targets/snapshot.ts), a second, not a boot. That saved guest never held a student's
+   * module, and a restore only reads it, so no submission's guest can see another's. Needs no module: grading starts
+   * it beside the build. A failure here is the harness's (TargetStartError), never the student's.
    */
-  static async start(options: SessionOptions): Promise<GradingSession> {
+  static async restore(options: GuestOptions): Promise<QemuTarget> {
     const boot = BOOT[options.machine];
     const machine: QemuTargetOptions = {
       image: options.image,
@@ -101,7 +105,18 @@ export class GradingSession implements RubricContext {
     const snapshot = await ensureSnapshot(options.machine, boot, machine).catch((error: Error) => {
       throw new TargetStartError(`${options.machine}: saving a booted guest for grading failed: ${error.message}`);
     });
-    const target = await boot({ ...machine, restore: snapshot });
+    return boot({ ...machine, restore: snapshot, paused: true });
+  }
+
+  /** The submission's session on a guest from restore() (one is restored now if none is given), with the module copied in. */
+  static async start(options: SessionOptions, restored: Promise<QemuTarget> = GradingSession.restore(options)): Promise<GradingSession> {
+    const target = await restored;
+    try {
+      await target.resume();
+    } catch (error) {
+      await target.close();
+      throw error;
+    }
     try {
       const modulePath = `${GUEST_MODULE_DIR}/${options.moduleName}.ko`;
       await target.shell.check(`mkdir -p ${GUEST_MODULE_DIR}`, { timeoutMs: 5000 });
