@@ -103,7 +103,8 @@ export class Shell {
 
   /** Waits until the console prints text matching `pattern` (e.g. a boot prompt); bounded by `timeoutMs`. */
   waitForText(pattern: RegExp, timeoutMs: number): Promise<void> {
-    return this.whileWaiting(() => new Promise((resolve, reject) => {
+    // Watching starts at once, before the guest is let run: text printed in between is not missed.
+    const seen = new Promise<void>((resolve, reject) => {
       let seen = '';
       const done = (error?: Error) => {
         clearTimeout(timer);
@@ -121,7 +122,8 @@ export class Shell {
       if (this.closed) return onClose(this.closed);
       this.textWaiters.add(watch);
       this.closeWaiters.add(onClose);
-    }));
+    });
+    return this.whileWaiting(() => seen);
   }
 
   /**

@@ -129,6 +129,11 @@ export class BoardTarget implements Target {
     return this.analyzer.record(channels);
   }
 
+  /** A board's time is the host's. */
+  elapse(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
   async health(): Promise<void> {
     await this.shell.check('true', { timeoutMs: 5000 });
   }

@@ -20,8 +20,8 @@ export class GuestRun implements VmControl {
 
   constructor(
     private readonly vm: VmSwitch,
-    /** Whether the VM runs now: a cold boot does, a restored guest is loaded paused. */
-    private isRunning: boolean,
+    /** Whether the VM runs now (a cold boot does, a restored guest is loaded paused); undefined after a failed switch. */
+    private isRunning: boolean | undefined,
   ) {}
 
   /** Runs `work` with the guest running; it pauses again when no work needs it. */
@@ -56,15 +56,11 @@ export class GuestRun implements VmControl {
    */
   stopped<T>(work: () => Promise<T>): Promise<T> {
     const next = this.switching.then(async () => {
-      await this.vm.stop();
-      this.isRunning = false;
+      await this.switch(false);
       try {
         return await work();
       } finally {
-        if (this.holders > 0) {
-          await this.vm.cont();
-          this.isRunning = true;
-        }
+        if (this.holders > 0) await this.switch(true);
       }
     });
     this.switching = next.catch(() => {});
@@ -78,11 +74,16 @@ export class GuestRun implements VmControl {
   private apply(): Promise<void> {
     const next = this.switching.then(async () => {
       const wanted = this.holders > 0;
-      if (wanted === this.isRunning) return;
-      await (wanted ? this.vm.cont() : this.vm.stop());
-      this.isRunning = wanted;
+      if (wanted !== this.isRunning) await this.switch(wanted);
     });
     this.switching = next.catch(() => {});
     return next.catch(() => {});
+  }
+
+  /** A QMP stop or cont; if it fails, the VM's state is unknown and the next switch is made whatever it believes. */
+  private async switch(running: boolean): Promise<void> {
+    this.isRunning = undefined;
+    await (running ? this.vm.cont() : this.vm.stop());
+    this.isRunning = running;
   }
 }

@@ -342,6 +342,10 @@ export class QemuTarget implements Target {
     }
   }
 
+  elapse(ms: number): Promise<void> {
+    return this.probe.elapse(ms);
+  }
+
   async health(): Promise<void> {
     if (this.qemu.exitStatus) throw new Error(`${this.name}: ${this.qemu.describeExit()}`);
     await this.shell.run('true', { timeoutMs: 3000 });

@@ -49,6 +49,11 @@ export interface Target {
   record(pins: readonly PinRef[]): Promise<Recording>;
   /** Where the target observes registers: how the model differs from the machine's own registers (empty: agrees). */
   modelDifferences?(): Promise<string[]>;
+  /**
+   * Lets `ms` of the guest's time pass while the host sends nothing (a background job finishing on its own). An
+   * emulated guest runs only while the host waits on it: this is such a wait, in its virtual time.
+   */
+  elapse(ms: number): Promise<void>;
   /** Fails, naming the cause, unless the machine is alive and its shell answers. */
   health(): Promise<void>;
   /** The console's output so far (bounded), for attaching to a test. */

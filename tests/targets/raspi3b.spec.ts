@@ -38,7 +38,7 @@ test('pins resolve by BCM name, line number and header pin; an unknown pin names
 test('a background job that ends while the shell waits leaves the shell and its pipelines working', async ({ target }) => {
   const shellPid = (await target.shell.check('echo $$')).trim();
   await target.shell.check('sleep 0.3 &');
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await target.elapse(800); // the job ends while the shell waits for its next line
   expect((await target.shell.check('echo $$')).trim()).toBe(shellPid);
   expect(await target.shell.check('echo abc | head -c 2')).toBe('ab');
 });

@@ -99,8 +99,8 @@ export class QemuProbe {
    * stretches are skipped to the next timer), so this is bounded in wall time, and says so when the bound is hit.
    */
   until(ns: number, wallMs = UNTIL_WALL_MS): Promise<void> {
-    const deadline = Date.now() + wallMs;
     return this.vm.running(async () => {
+      const deadline = Date.now() + wallMs;
       while ((await this.stream.clock()) < ns) {
         if (Date.now() > deadline) throw new Error(`QEMU probe: the guest's virtual clock did not reach ${ns} ns within the wall-clock limit of ${wallMs} ms (the guest runs slower than real time, or is stuck with no timer pending)`);
         await new Promise((resolve) => setTimeout(resolve, 1));
