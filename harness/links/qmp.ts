@@ -89,6 +89,13 @@ export class QmpLink {
     return devices[0]!;
   }
 
+  /** The device at `path`, which must be of QOM type `type` (a path found before, checked in two commands). */
+  async device(path: string, type: string): Promise<QomDevice> {
+    const actual = await this.execute<string>('qom-get', { path, property: 'type' }).catch((error: Error) => `none (${error.message})`);
+    if (actual !== type) throw new Error(`QMP: expected a ${type} at ${path}, found ${actual}`);
+    return this.describeDevice(path, type);
+  }
+
   private async describeDevice(path: string, type: string): Promise<QomDevice> {
     const props = await this.qomList(path);
     const count = (prefix: string) => props.filter((p) => p.name.startsWith(`${prefix}[`)).length;

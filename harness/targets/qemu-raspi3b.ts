@@ -33,11 +33,10 @@ export const raspi3b: QemuMachine = {
   capabilities: { inputs: true, interrupts: false, registerLog: true },
   profile: path.join(REPO_ROOT, 'fixtures/boards/rpi3b.yaml'),
   gpioType: 'bcm2835_gpio',
-  args: (image, append, console) => [
-    '-M', 'raspi3b', '-accel', 'tcg,thread=single',
+  args: (console) => ['-M', 'raspi3b', '-accel', 'tcg,thread=single', '-serial', 'null', '-serial', console],
+  bootArgs: (image, append) => [
     '-kernel', image.kernel, '-dtb', image.raspi3bDtb, '-initrd', image.initrd,
     '-append', `console=ttyS1,115200 rdinit=/init quiet ${append}`.trim(),
-    '-serial', 'null', '-serial', console,
   ],
   ...bcmMachine,
   // QEMU's BCM2836 local interrupt controller (hw/intc/bcm2836_control.c) migrates neither the levels of its inputs

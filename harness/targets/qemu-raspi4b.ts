@@ -14,11 +14,10 @@ export const raspi4b: QemuMachine = {
   capabilities: { inputs: true, interrupts: false, registerLog: true },
   profile: path.join(REPO_ROOT, 'fixtures/boards/rpi4b.yaml'),
   gpioType: 'bcm2838-gpio',
-  args: (image, append, console) => [
-    '-M', 'raspi4b', '-accel', 'tcg,thread=single',
+  args: (console) => ['-M', 'raspi4b', '-accel', 'tcg,thread=single', '-serial', console],
+  bootArgs: (image, append) => [
     '-kernel', image.kernel, '-dtb', image.raspi4bDtb, '-initrd', image.initrd,
     '-append', `console=ttyAMA0,115200 rdinit=/init quiet ${append}`.trim(),
-    '-serial', console,
   ],
   ...bcmMachine,
 };

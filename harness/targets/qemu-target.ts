@@ -41,10 +41,15 @@ export interface QemuMachine {
   /** QOM type of the GPIO block. */
   readonly gpioType: string;
   /**
-   * Machine, kernel and console arguments; the common ones (icount, plugin, QMP, qtest) are added by QemuTarget.
+   * The machine's hardware and console; the common arguments (icount, plugin, QMP, qtest) are added by QemuTarget.
    * `console` is the chardev to give the console's -serial.
    */
-  args(image: GuestImage, append: string, console: string): string[];
+  args(console: string): string[];
+  /**
+   * What boots the guest (kernel, device tree, initramfs, command line). Left out when a saved guest is restored: its
+   * memory already holds them, and loading them only to be overwritten cost a restore a third of its CPU.
+   */
+  bootArgs(image: GuestImage, append: string): string[];
   /** Applies an input level from the host (called with the VM stopped). */
   drive(io: QemuIo, line: number, level: Level): Promise<void>;
   /** Registers whose value QEMU and the model must agree on, with the bits that count. */
@@ -74,7 +79,7 @@ export interface QemuTargetOptions {
    * attributes an oops to the rubric criterion that caused it.
    */
   readonly endOnOops?: boolean;
-  /** Start from a saved, booted guest (saveSnapshot) instead of booting: the same command line plus -incoming. */
+  /** Start from a saved, booted guest (saveSnapshot) instead of booting: the machine's command line plus -incoming. */
   readonly restore?: GuestSnapshot;
   /** With restore: leave the guest paused once loaded; resume() lets it run. */
   readonly paused?: boolean;
@@ -84,6 +89,11 @@ export interface QemuTargetOptions {
 export interface GuestSnapshot {
   readonly stateFile: string;
   readonly writes: readonly RegisterWrite[];
+  /**
+   * Where the machine's GPIO block is in QEMU's object tree. Finding it walks the tree (0.25 s of QEMU's CPU on raspi3b,
+   * most of a restore's cost); a restore of the same command line has the same tree, so it only checks the path.
+   */
+  readonly gpio: QomDevice;
 }
 
 /**
@@ -147,7 +157,8 @@ export class QemuTarget implements Target {
     const stores = await StoreStream.listen(path.join(dir, 'stores.sock'));
     const inputs = await TimedInputs.listen(path.join(dir, 'inputs.sock'));
     const qemu = QemuProcess.start(options.qemu ?? 'qemu-system-aarch64', [
-      ...machine.args(options.image, kernelArguments(options), 'unix:{dir}/console.sock,server=on,wait=off'),
+      ...machine.args('unix:{dir}/console.sock,server=on,wait=off'),
+      ...(options.restore ? [] : machine.bootArgs(options.image, kernelArguments(options))),
       ...ICOUNT,
       '-plugin', `${plugin},base=0x${model.base.toString(16)},size=0x${model.size.toString(16)},socket=${stores.socketPath}`,
       '-plugin', `${inputsPlugin},socket=${inputs.socketPath}`,
@@ -175,7 +186,7 @@ export class QemuTarget implements Target {
       opened.push(qmp);
       const qtest = await qemu.unlessExited(QtestLink.connect(path.join(qemu.dir, 'qtest.sock')));
       opened.push(qtest);
-      const gpio = await qmp.findDevice(machine.gpioType);
+      const gpio = options.restore ? await qmp.device(options.restore.gpio.path, machine.gpioType) : await qmp.findDevice(machine.gpioType);
       const run = new GuestRun({
         stop: async () => {
           await qmp.stop();
@@ -300,7 +311,7 @@ export class QemuTarget implements Target {
       if (!lost.length) {
         await this.migrateTo(stateFile, deadline);
         lost = (await this.machine.unsavedInterrupts?.(this.io())) ?? [];
-        if (!lost.length) return { stateFile, writes };
+        if (!lost.length) return { stateFile, writes, gpio: this.gpio };
       }
       if (Date.now() > deadline) throw new Error(`${this.name}: found no moment to save the guest without dropping a pending interrupt within ${timeoutMs} ms (${lost.join('; ')})`);
       await this.run.running(() => new Promise((resolve) => setTimeout(resolve, 10 * attempt)));

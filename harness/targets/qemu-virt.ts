@@ -20,12 +20,8 @@ export const virt: QemuMachine = {
   profile: path.join(REPO_ROOT, 'fixtures/boards/qemu-virt.yaml'),
   gpioType: 'pl061',
   // Two CPUs: a module spinning in init freezes a one-CPU guest entirely (kernel-modules.md).
-  args: (image, append, console) => [
-    '-M', 'virt', '-accel', 'tcg,thread=single', '-cpu', 'cortex-a53', '-smp', '2', '-m', '512', '-nodefaults',
-    '-kernel', image.kernel, '-initrd', image.initrd,
-    '-append', `console=ttyAMA0 rdinit=/init quiet ${append}`.trim(),
-    '-serial', console,
-  ],
+  args: (console) => ['-M', 'virt', '-accel', 'tcg,thread=single', '-cpu', 'cortex-a53', '-smp', '2', '-m', '512', '-nodefaults', '-serial', console],
+  bootArgs: (image, append) => ['-kernel', image.kernel, '-initrd', image.initrd, '-append', `console=ttyAMA0 rdinit=/init quiet ${append}`.trim()],
   drive: ({ qtest, gpio }, line, level) => qtest.setInput(gpio, line, level),
   consistency: (model) => [
     { name: 'DIR', addr: pl061(model).address('DIR'), mask: 0xff },

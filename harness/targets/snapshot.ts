@@ -22,7 +22,7 @@ function snapshotKey(machine: string, options: QemuTargetOptions, plugin: string
   hash.update(execFileSync(qemu, ['--version'], { encoding: 'utf8', timeout: 10_000 }));
   hash.update(`\0${machine}\0${options.image.key}\0${kernelArguments(options)}\0${(options.extraArgs ?? []).join('\0')}\0`);
   // How the state was saved: files saved while an interrupt was pending (before saveSnapshot checked) are not reused.
-  hash.update('saved stopped, no pending interrupt dropped\0');
+  hash.update('saved stopped, no pending interrupt dropped, with its GPIO block\0');
   hash.update(readFileSync(plugin));
   return hash.digest('hex').slice(0, 24);
 }
@@ -31,8 +31,9 @@ function snapshotKey(machine: string, options: QemuTargetOptions, plugin: string
 export async function ensureSnapshot(machine: string, boot: Boot, options: QemuTargetOptions): Promise<GuestSnapshot> {
   const dir = path.join(SNAPSHOTS, `${machine}-${snapshotKey(machine, options, options.plugin ?? await ensureGpioStoresPlugin())}`);
   const stateFile = path.join(dir, 'state');
-  const writesFile = path.join(dir, 'writes.json');
-  if (existsSync(stateFile) && existsSync(writesFile)) return { stateFile, writes: JSON.parse(readFileSync(writesFile, 'utf8')) };
+  const savedFile = path.join(dir, 'saved.json');
+  const load = (): GuestSnapshot => ({ stateFile, ...(JSON.parse(readFileSync(savedFile, 'utf8')) as Omit<GuestSnapshot, 'stateFile'>) });
+  if (existsSync(stateFile) && existsSync(savedFile)) return load();
   // Made beside the final folder and renamed into place: a crash or a second worker never leaves half a snapshot.
   const partial = `${dir}.partial-${process.pid}`;
   mkdirSync(partial, { recursive: true });
@@ -44,7 +45,7 @@ export async function ensureSnapshot(machine: string, boot: Boot, options: QemuT
     } finally {
       await target.close();
     }
-    writeFileSync(path.join(partial, 'writes.json'), JSON.stringify(saved.writes));
+    writeFileSync(path.join(partial, 'saved.json'), JSON.stringify({ writes: saved.writes, gpio: saved.gpio }));
     try {
       renameSync(partial, dir);
     } catch (error) {
@@ -53,5 +54,5 @@ export async function ensureSnapshot(machine: string, boot: Boot, options: QemuT
   } finally {
     rmSync(partial, { recursive: true, force: true });
   }
-  return { stateFile, writes: JSON.parse(readFileSync(writesFile, 'utf8')) };
+  return load();
 }

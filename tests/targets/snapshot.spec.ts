@@ -14,6 +14,8 @@ test('a restored raspi3b guest: shell, model, pins, and a clean slate each time'
   const snapshot = await ensureSnapshot('qemu-raspi3b', bootRaspi3b, options);
   // The boot's own GPIO writes (pin functions set up by the kernel) are what the model replays.
   expect(snapshot.writes.length).toBeGreaterThan(0);
+  // Where the GPIO block is, so that a restore checks that path instead of walking QEMU's object tree for it.
+  expect(snapshot.gpio).toMatchObject({ type: 'bcm2835_gpio', path: expect.stringMatching(/^\/machine\//) });
 
   const first = await bootRaspi3b({ ...options, restore: snapshot });
   try {
