@@ -21,6 +21,8 @@ export interface KernelHeaders {
   readonly buildTree: string;
   /** The host kbuild the headers' scripts and tools links point at (e.g. /usr/lib/linux-kbuild-6.1). */
   readonly kbuildDir: string;
+  /** The cross C compiler the kernel was built with (aarch64-linux-gnu-gcc-12), on the sandbox's PATH. */
+  readonly crossCompiler: string;
 }
 
 export interface ToolchainOptions {
@@ -166,5 +168,6 @@ async function prepare(options: ToolchainOptions): Promise<KernelHeaders> {
     srcDir: dir,
     buildTree: `linux-headers-${kernel.release}`,
     kbuildDir: hostToolsFor(manifest.depends).kbuildDir,
+    crossCompiler: `aarch64-linux-gnu-gcc-${manifest.depends.gccMajor}`,
   };
 }

@@ -83,6 +83,11 @@ export const REGISTER_FILE = {
   sourceDir: 'harness/guest/register-file',
   /** Where it lies in the initramfs, under lib/modules/<release>/. */
   installDir: 'extra',
+  /**
+   * The guest program that makes a list of accesses to the file in one process (harness/targets/register-file.ts), and
+   * where its source is. Its source feeds the image's key too.
+   */
+  tool: { path: 'usr/bin/pinrig-regs', source: 'harness/guest/register-tool/pinrig-regs.c' },
 } as const;
 
 /** Where the build puts what it makes (inside the initramfs). */

@@ -4,14 +4,15 @@
  * package version or the guest's contents change.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import {
   GUEST_MODULES, GUEST_PROMPT, GUEST_USER, INITRAMFS_PACKAGES, initramfsBuilt, initramfsSkeleton, kernelFiles,
   RASPI4B_DISABLED_NODES, REGISTER_FILE,
 } from './contents.js';
-import { buildModule, ensureBuildToolchain } from '../grading/kbuild.js';
+import { buildModule, ensureBuildToolchain, type KernelHeaders } from '../grading/kbuild.js';
+import { runInBuildSandbox } from '../grading/kbuild-sandbox.js';
 import { execa } from 'execa';
 import { entriesFromTree, writeInitramfs, type InitramfsEntry } from './initramfs.js';
 import { extractModules } from './modules.js';
@@ -81,11 +82,11 @@ type Manifest = z.infer<typeof Manifest>;
 
 const toStderr: Progress = (message) => process.stderr.write(`guest image: ${message}\n`);
 
-function imageKey(kernel: Kernel, packages: readonly DebianPackage[], registerFileSource: string): string {
+function imageKey(kernel: Kernel, packages: readonly DebianPackage[], registerFileSources: readonly string[]): string {
   const inputs = {
     kernel,
     packages,
-    registerFile: { ...REGISTER_FILE, source: registerFileSource },
+    registerFile: { ...REGISTER_FILE, sources: registerFileSources, toolFlags: TOOL_FLAGS },
     contents: INITRAMFS_PACKAGES,
     modules: GUEST_MODULES,
     kernelFiles: kernelFiles(kernel.release),
@@ -159,13 +160,30 @@ async function disableNodes(dtb: string, nodes: readonly string[]): Promise<void
 }
 
 /** The register file's module, built for this kernel in the module build sandbox, as an initramfs entry. */
-async function buildRegisterFile(kernel: Kernel, work: string, progress: Progress): Promise<InitramfsEntry & { kind: 'file' }> {
+async function buildRegisterFile(kernel: Kernel, work: string, progress: Progress): Promise<Array<InitramfsEntry & { kind: 'file' }>> {
   const headers = await ensureBuildToolchain({ kernel, progress });
-  progress(`building ${REGISTER_FILE.module}.ko (${REGISTER_FILE.device}) against ${headers.buildTree}`);
+  progress(`building ${REGISTER_FILE.module}.ko (${REGISTER_FILE.device}) against ${headers.buildTree}, and ${path.basename(REGISTER_FILE.tool.path)}`);
   const built = await buildModule(path.join(REPO_ROOT, REGISTER_FILE.sourceDir), { moduleName: REGISTER_FILE.module, workDir: path.join(work, 'kbuild'), headers });
   if (!built.ok) throw new Error(`${REGISTER_FILE.sourceDir}/${REGISTER_FILE.module}.c did not build for ${kernel.release}:\n${built.errors}`);
   const at = `lib/modules/${kernel.release}/${REGISTER_FILE.installDir}/${REGISTER_FILE.module}.ko`;
-  return { kind: 'file', path: at, mode: 0o644, data: await readFile(built.module!) };
+  return [
+    { kind: 'file', path: at, mode: 0o644, data: await readFile(built.module!) },
+    { kind: 'file', path: REGISTER_FILE.tool.path, mode: 0o755, data: await buildRegisterTool(headers, path.join(work, 'tool')) },
+  ];
+}
+
+/** Static and freestanding: the guest has no libc headers to build against, and the tool needs none. */
+const TOOL_FLAGS = ['-Os', '-static', '-nostdlib', '-ffreestanding', '-fno-builtin', '-fno-stack-protector', '-fno-asynchronous-unwind-tables', '-s', '-Wall', '-Wextra', '-Werror'];
+
+/** The register file's guest tool, compiled with the kernel's cross compiler in the build sandbox. */
+async function buildRegisterTool(headers: KernelHeaders, buildDir: string): Promise<Buffer> {
+  const source = path.basename(REGISTER_FILE.tool.source);
+  const program = path.basename(REGISTER_FILE.tool.path);
+  await mkdir(buildDir);
+  await copyFile(path.join(REPO_ROOT, REGISTER_FILE.tool.source), path.join(buildDir, source));
+  const run = await runInBuildSandbox([headers.crossCompiler, ...TOOL_FLAGS, '-o', program, source], { buildDir, headers, timeoutMs: 60_000 });
+  if (run.exitCode !== 0) throw new Error(`${REGISTER_FILE.tool.source} did not build with ${headers.crossCompiler}: ${run.stopped ?? run.output.trim().slice(-2000)}`);
+  return readFile(path.join(buildDir, program));
 }
 
 /** Builds in a scratch folder next to the target and publishes the result whole, so a crash never leaves a half image. */
@@ -196,14 +214,15 @@ async function build(dir: string, key: string, kernel: Kernel, packages: readonl
     )));
 
     const registerFile = await buildRegisterFile(kernel, work, progress);
+    const registerModule = registerFile[0]!;
 
     for (const p of INITRAMFS_PACKAGES) await extractFiles(debs.get(p.name)!, root, p.initramfs);
     const entries = [
       ...initramfsSkeleton(),
       ...(await entriesFromTree(root)),
       ...moduleFiles,
-      registerFile,
-      ...initramfsBuilt(keys, [...modules.map((m) => m.path), registerFile.path]),
+      ...registerFile,
+      ...initramfsBuilt(keys, [...modules.map((m) => m.path), registerModule.path]),
     ];
     const size = await writeInitramfs(path.join(staged, FILES.initrd), entries);
     progress(`initramfs ${(size / 1e6).toFixed(1)} MB`);
@@ -237,8 +256,9 @@ async function build(dir: string, key: string, kernel: Kernel, packages: readonl
 export async function ensureGuestImage(options: GuestImageOptions = {}): Promise<GuestImage> {
   const progress = options.progress ?? toStderr;
   const { kernel, packages } = await resolvePackages(INITRAMFS_PACKAGES.map((p) => p.name), progress);
-  const registerFileSource = await readFile(path.join(REPO_ROOT, REGISTER_FILE.sourceDir, `${REGISTER_FILE.module}.c`), 'utf8');
-  const key = imageKey(kernel, packages, registerFileSource);
+  const registerFileSources = await Promise.all([path.join(REGISTER_FILE.sourceDir, `${REGISTER_FILE.module}.c`), REGISTER_FILE.tool.source]
+    .map((source) => readFile(path.join(REPO_ROOT, source), 'utf8')));
+  const key = imageKey(kernel, packages, registerFileSources);
   const dir = path.resolve(options.dir ?? path.join(IMAGE_CACHE, key));
   let manifest = await readBuilt(dir, key);
   if (!manifest) {

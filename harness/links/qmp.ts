@@ -91,8 +91,10 @@ export class QmpLink {
 
   /** The device at `path`, which must be of QOM type `type` (a path found before, checked in two commands). */
   async device(path: string, type: string): Promise<QomDevice> {
-    const actual = await this.execute<string>('qom-get', { path, property: 'type' }).catch((error: Error) => `none (${error.message})`);
-    if (actual !== type) throw new Error(`QMP: expected a ${type} at ${path}, found ${actual}`);
+    const actual = await this.execute<string>('qom-get', { path, property: 'type' }).catch((error: Error) => {
+      throw new Error(`QMP: expected a ${type} at ${path}: ${error.message}`);
+    });
+    if (actual !== type) throw new Error(`QMP: expected a ${type} at ${path}, found a ${actual}`);
     return this.describeDevice(path, type);
   }
 

@@ -1,9 +1,10 @@
 /**
  * The register file in a guest: /dev/gpio-regs (pinrig_regs.ko, harness/guest/register-file/), whose offsets are the
- * GPIO controller's registers. Each access is one busybox dd of `bytes` bytes at a byte offset, so the module sees
- * exactly the access asked for (a 4-byte one is one readl/writel); a batch of accesses is one shell command, chained
- * with && so it stops at the first refusal. Everything the host sends is a number it formatted itself; what comes back
- * is parsed strictly, line by line, and anything else is an error naming the target.
+ * GPIO controller's registers. A batch of accesses is one run of the guest tool pinrig-regs (harness/guest/
+ * register-tool/): each access one pread or pwrite of `bytes` bytes at a byte offset, so the module sees exactly the
+ * access asked for (a 4-byte one is one readl/writel), in order, stopping at the first refusal. Everything the host
+ * sends is a number it formatted itself; what comes back is parsed strictly, line by line, and anything else is an
+ * error naming the target.
  */
 import { REGISTER_FILE } from '../guest/contents.js';
 import type { TargetShell } from './target.js';
@@ -14,12 +15,12 @@ export type RegisterAccess =
   /** A pause in the guest between accesses (guest-side timing, usleep), in microseconds. */
   | { readonly kind: 'wait'; readonly us: number };
 
-/** The register file refused an access (the module's errno, as dd reported it). */
+/** The register file refused an access (the module's errno, as the guest tool reported it). */
 export class RegisterFileError extends Error {
   override name = 'RegisterFileError';
   constructor(
     message: string,
-    /** 'EINVAL' (length or alignment), 'ENXIO' (past the window), or the message dd printed. */
+    /** 'EINVAL' (length or alignment), 'ENXIO' (past the window), or the message the guest tool printed. */
     readonly errno: string,
     /** Index of the refused access in its batch; the ones before it were made. */
     readonly index: number,
@@ -37,26 +38,13 @@ export interface RegisterFileWindow {
 }
 
 const DEVICE = REGISTER_FILE.device;
+const TOOL = `/${REGISTER_FILE.tool.path}`;
 const PARAMETERS = `/sys/module/${REGISTER_FILE.module}/parameters`;
 /** Lines of one command: the guest's terminal takes at most 4095 characters a line. */
 const ACCESSES_PER_LINE = 40;
-/** Wall-clock allowance per access (a dd process on an emulated core takes about 13 ms). */
-const MS_PER_ACCESS = 100;
+/** Wall-clock allowance per access, far above what one takes (microseconds of guest time): a bound for a stuck guest. */
+const MS_PER_ACCESS = 20;
 const ERRNOS: Record<string, string> = { 'Invalid argument': 'EINVAL', 'No such device or address': 'ENXIO' };
-
-/** Where a batch keeps the bytes of each value it writes (one file per distinct value, made by the shell's printf). */
-const VALUE_FILE = '/tmp/.regs.v';
-
-/**
- * The guest-side helpers, defined in each command (a guest restored from a snapshot, or a re-synchronised shell,
- * keeps no functions): `_rr i OFFSET BYTES` prints `=i` and the bytes read in hex, `_rw i OFFSET BYTES K` writes
- * the bytes of value file K (one dd process: a write costs one fork, which is what bit-banging is made of); a
- * refusal prints `!i` and dd's message, and fails.
- */
-const HELPERS =
-  `_rf(){ echo "!$1 $(head -c 300 /tmp/.regs.err | tr '\\n' ' ')"; return 1; };` +
-  `_rr(){ v=$(dd if=${DEVICE} bs=$3 count=1 skip=$2 iflag=skip_bytes status=none 2>/tmp/.regs.err | od -An -v -tx1) && [ -n "$v" ] || _rf $1 || return 1; echo "=$1" $v; };` +
-  `_rw(){ dd if=${VALUE_FILE}$4 of=${DEVICE} bs=$3 count=1 seek=$2 oflag=seek_bytes conv=notrunc status=none 2>/tmp/.regs.err || _rf $1; }`;
 
 function checkOffset(offset: number, where: string): void {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`${where}: offset ${offset} is not a non-negative integer`);
@@ -66,35 +54,27 @@ function checkBytes(bytes: number, where: string): void {
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > 8) throw new Error(`${where}: ${bytes} bytes: an access is 1 to 8 bytes`);
 }
 
-/** printf escapes for `bytes` little-endian bytes of `value`: 0x20000 → '\0\0\2\0'. */
-function escapes(value: number, bytes: number, where: string): string {
+function checkValue(value: number, bytes: number, where: string): void {
   if (!Number.isSafeInteger(value) || value < 0 || value >= 2 ** (8 * bytes)) throw new Error(`${where}: value ${value} does not fit in ${bytes} bytes`);
-  let text = '';
-  for (let i = 0, rest = value; i < bytes; i++, rest = Math.floor(rest / 256)) text += `\\${(rest % 256).toString(8)}`;
-  return text;
 }
 
-/** The guest command for a batch (exported for tests of the command itself). */
+/** The guest command for a batch: the tool's arguments, decimal numbers only (exported for tests of the command). */
 export function batchCommand(accesses: readonly RegisterAccess[], where: string): string {
-  const values = new Map<string, number>();
-  const steps = accesses.map((access, i) => {
+  const steps = accesses.map((access) => {
     if (access.kind === 'wait') {
       if (!Number.isInteger(access.us) || access.us < 0 || access.us > 10_000_000) throw new Error(`${where}: a wait of ${access.us} µs: give whole microseconds up to 10 s`);
-      return `usleep ${access.us}`;
+      return `u:${access.us}`;
     }
     const bytes = access.bytes ?? 4;
     checkOffset(access.offset, where);
     checkBytes(bytes, where);
-    if (access.kind === 'read') return `_rr ${i} ${access.offset} ${bytes}`;
-    const text = escapes(access.value, bytes, where);
-    if (!values.has(text)) values.set(text, values.size);
-    return `_rw ${i} ${access.offset} ${bytes} ${values.get(text)}`;
+    if (access.kind === 'read') return `r:${access.offset}:${bytes}`;
+    checkValue(access.value, bytes, where);
+    return `w:${access.offset}:${bytes}:${access.value}`;
   });
-  // printf is a shell builtin: with a redirection it costs no process.
-  const files = [...values].map(([text, k]) => `printf '${text}' > ${VALUE_FILE}${k}`);
   const lines: string[] = [];
-  for (let i = 0; i < steps.length; i += ACCESSES_PER_LINE) lines.push(steps.slice(i, i + ACCESSES_PER_LINE).join(' && '));
-  return `${HELPERS}\n${[...files, ...lines].join(' &&\n')}`;
+  for (let i = 0; i < steps.length; i += ACCESSES_PER_LINE) lines.push(steps.slice(i, i + ACCESSES_PER_LINE).join(' '));
+  return `${TOOL} ${DEVICE} ${lines.join(' \\\n')}`;
 }
 
 /**
@@ -120,7 +100,7 @@ export async function runBatch(
     if (!access || index < next) throw new Error(`${where.target}: unexpected output from the register file ${DEVICE}: ${JSON.stringify(line.slice(0, 200))}`);
     next = index + 1;
     if (refused) {
-      const said = refused[2]!.replace(/^dd: /, '').trim();
+      const said = refused[2]!.trim();
       const known = Object.entries(ERRNOS).find(([text]) => said.includes(text));
       const errno = known?.[1] ?? said;
       throw new RegisterFileError(`${where.target}: ${DEVICE} refused ${where.describe(access)}: ${known ? `${known[1]} (${known[0]})` : said}`, errno, index, reads);
@@ -138,8 +118,8 @@ export async function runBatch(
 
 /** The window the module maps, or a reason the target has no register file. */
 export async function registerFileWindow(shell: TargetShell): Promise<RegisterFileWindow | { missing: string }> {
-  const result = await shell.run(`[ -c ${DEVICE} ] && cat ${PARAMETERS}/base ${PARAMETERS}/size`, { timeoutMs: 5000, maxOutput: 256 });
+  const result = await shell.run(`[ -c ${DEVICE} ] && [ -x ${TOOL} ] && cat ${PARAMETERS}/base ${PARAMETERS}/size`, { timeoutMs: 5000, maxOutput: 256 });
   const numbers = /^(\d{1,15})\n(\d{1,10})\n$/.exec(result.output);
-  if (result.status !== 0 || !numbers) return { missing: `no register file: ${DEVICE} or ${PARAMETERS} is missing (${REGISTER_FILE.module}.ko is in pinrig's guest image only)` };
+  if (result.status !== 0 || !numbers) return { missing: `no register file: ${DEVICE}, ${TOOL} or ${PARAMETERS} is missing (${REGISTER_FILE.module}.ko and its tool are in pinrig's guest image only)` };
   return { base: Number(numbers[1]), size: Number(numbers[2]) };
 }

@@ -12,8 +12,8 @@ test('PL061 is found by QOM type with its 8 inputs and outputs, and inputs drive
     expect(gpio.path).toMatch(/^\/machine\//);
     // A path found before (a saved guest keeps it) is checked, not walked for: the same device, or a clear error.
     expect(await m.qmp.device(gpio.path, 'pl061')).toEqual(gpio);
-    await expect(m.qmp.device(gpio.path, 'bcm2835_gpio')).rejects.toThrow(`expected a bcm2835_gpio at ${gpio.path}, found pl061`);
-    await expect(m.qmp.device('/machine/no-such-device', 'pl061')).rejects.toThrow(/expected a pl061 at \/machine\/no-such-device, found none \(QMP qom-get: DeviceNotFound/);
+    await expect(m.qmp.device(gpio.path, 'bcm2835_gpio')).rejects.toThrow(`expected a bcm2835_gpio at ${gpio.path}, found a pl061`);
+    await expect(m.qmp.device('/machine/no-such-device', 'pl061')).rejects.toThrow(/expected a pl061 at \/machine\/no-such-device: QMP qom-get: DeviceNotFound/);
     await m.qtest.setInput(gpio, 5, 1);
     expect(await m.qtest.readl(PL061 + 0x3fc)).toBe(1 << 5); // all-ones mask reads every line
     expect(await m.qtest.readl(PL061 + ((1 << 4) << 2))).toBe(0); // address bits [9:2] mask line 4 only: line 5 hidden
