@@ -87,7 +87,12 @@ export const REGISTER_FILE = {
    * The guest program that makes a list of accesses to the file in one process (harness/targets/register-file.ts), and
    * where its source is. Its source feeds the image's key too.
    */
-  tool: { path: 'usr/bin/pinrig-regs', source: 'harness/guest/register-tool/pinrig-regs.c' },
+  tool: {
+    path: 'usr/bin/pinrig-regs',
+    source: 'harness/guest/register-tool/pinrig-regs.c',
+    /** Static and freestanding: the guest has no libc to build against, and the tool needs none. */
+    flags: ['-Os', '-static', '-nostdlib', '-ffreestanding', '-fno-builtin', '-fno-stack-protector', '-fno-asynchronous-unwind-tables', '-s', '-Wall', '-Wextra', '-Werror'],
+  },
 } as const;
 
 /** Where the build puts what it makes (inside the initramfs). */

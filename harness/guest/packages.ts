@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { REPO_ROOT } from '../repo-root.js';
 
 const ARCH = 'arm64';
@@ -30,6 +29,7 @@ export const isRoot = (): boolean => process.getuid?.() === 0;
  * that is missing, times out or is killed is an error naming it.
  */
 async function run(file: string, args: readonly string[], cwd?: string) {
+  const { execa } = await import('execa');
   const result = await execa(file, args, { cwd, reject: false, timeout: 600_000 });
   if ((result as { code?: string }).code === 'ENOENT') {
     throw new Error(`${file} not found: the guest image is built from Debian packages, on a Debian host with apt and dpkg`);
@@ -193,6 +193,7 @@ export async function downloadPackages(
 export async function extractFiles(deb: string, dir: string, files: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   const members = files.map((f) => `./${f}`);
+  const { execa } = await import('execa');
   try {
     await execa('dpkg-deb', ['--fsys-tarfile', deb], { buffer: { stdout: false }, timeout: 600_000 })
       .pipe('tar', ['-x', '--wildcards', '--no-same-owner', '-C', dir, ...members], { timeout: 600_000 });

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { REPO_ROOT } from '../repo-root.js';
 
 /** The one QEMU for emulation: Debian bookworm-backports' build (harness/setup.sh installs exactly this). */
@@ -33,6 +32,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 async function tool(file: string, args: readonly string[], cwd: string, step: string): Promise<void> {
+  const { execa } = await import('execa');
   const result = await execa(file, args, { cwd, reject: false, timeout: 300_000, all: true });
   if (result.exitCode !== 0) {
     throw new PluginBuildError(`gpio-stores plugin: ${step} failed (${file} ${args.join(' ')}): ${String(result.all || result.message).trim().split('\n').slice(-5).join('\n')}`);
@@ -66,6 +66,7 @@ export async function ensureGpioStoresPlugin(): Promise<string> {
   const key = createHash('sha256').update(await readFile(SOURCE)).update(HEADER.sha256).digest('hex').slice(0, 16);
   const plugin = path.join(CACHE, `gpio-stores-${key}.so`);
   if (await exists(plugin)) return plugin;
+  const { execa } = await import('execa'); // loaded only to build: every QEMU start passes here
   const glib = await execa('pkg-config', ['--cflags', 'glib-2.0'], { reject: false });
   if (glib.exitCode !== 0) throw new PluginBuildError('gpio-stores plugin: pkg-config finds no glib-2.0 (install libglib2.0-dev; harness/setup.sh does)');
   const partial = `${plugin}.partial-${process.pid}`;

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { isRoot, type Progress } from './packages.js';
 
 export interface GuestKeys {
@@ -52,6 +51,7 @@ function publicKeyLine(dropbearkeyOutput: string): string {
 }
 
 async function tool(file: string, args: readonly string[]): Promise<string> {
+  const { execa } = await import('execa');
   const result = await execa(file, args, { reject: false, timeout: 60_000 });
   if (result.failed) throw new Error(`${file} ${args.join(' ')} failed: ${result.stderr || result.message}`);
   return result.stdout;
@@ -73,6 +73,7 @@ async function ensureDropbearTools(progress: Progress): Promise<void> {
   if (!isRoot()) throw new Error(`${why}: run \`sudo ${INSTALL.join(' ')}\``);
   progress(`running ${INSTALL.join(' ')}: ${why}`);
   const [file, ...args] = INSTALL;
+  const { execa } = await import('execa');
   const result = await execa(file!, args, { reject: false, timeout: 600_000, env: { DEBIAN_FRONTEND: 'noninteractive' } });
   if (result.failed) throw new Error(`${INSTALL.join(' ')} failed: ${result.stderr || result.message}`);
 }

@@ -1,7 +1,7 @@
 /**
  * A serial console through node-serialport: a real UART device on a board, or a pty (the harness's own tests).
  */
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { ByteStream } from './byte-stream.js';
 
 export class SerialConsole implements ByteStream {
@@ -10,7 +10,9 @@ export class SerialConsole implements ByteStream {
     private readonly port: SerialPort,
   ) {}
 
-  static open(path: string, baudRate = 115200): Promise<SerialConsole> {
+  static async open(path: string, baudRate = 115200): Promise<SerialConsole> {
+    // Loaded here, not with the module: every emulation worker imports the board code, and only a board opens a port.
+    const { SerialPort } = await import('serialport');
     return new Promise((resolve, reject) => {
       const port = new SerialPort({ path, baudRate, autoOpen: false });
       port.open((error) => {

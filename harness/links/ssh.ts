@@ -6,7 +6,7 @@
  * Uploads go through an exec channel (`cat > path`), not sftp: dropbear, the usual server on boards, has none.
  */
 import { readFile } from 'node:fs/promises';
-import { Client, type ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import type { ByteStream } from './byte-stream.js';
 import { ACCEPT_ANY_HOST_KEY, fingerprint, parseHostKeyPin } from './ssh-host-key.js';
 
@@ -283,8 +283,10 @@ export class SshLink {
     throw this.error(`the connection dropped (${drop.reason}) and did not come back within ${this.settings.reconnectWithinMs} ms (${attempts} attempts${last}); is the board powered and its SSH server running? (a board that reboots needs a longer reconnectWithinMs)`);
   }
 
-  private handshake(readyTimeoutMs: number): Promise<Connection> {
+  private async handshake(readyTimeoutMs: number): Promise<Connection> {
     const { host, port, user, hostKey, keepaliveIntervalMs, keepaliveCountMax, password, passphrase } = this.settings;
+    // Loaded here, not with the module: every emulation worker imports the board code, and only a board connects.
+    const { Client } = await import('ssh2');
     return new Promise((resolve, reject) => {
       const client = new Client();
       const connection: Connection = { client, lastError: undefined, dropped: undefined, dropWatchers: new Set() };

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { PluginBuildError } from '../../guest/qemu-plugin.js';
 import { REPO_ROOT } from '../../repo-root.js';
 
@@ -19,6 +18,7 @@ export async function ensureTimedInputsPlugin(): Promise<string> {
   if (await stat(plugin).then(() => true, () => false)) return plugin;
   await mkdir(CACHE, { recursive: true });
   const partial = `${plugin}.partial-${process.pid}`;
+  const { execa } = await import('execa');
   const result = await execa('gcc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-o', partial, SOURCE, '-lpthread'], { reject: false, timeout: 120_000, all: true });
   if (result.exitCode !== 0) {
     throw new PluginBuildError(`timed-inputs plugin: compiling ${SOURCE} failed: ${String(result.all || result.message).trim().split('\n').slice(-5).join('\n')}`);

@@ -4,7 +4,7 @@
  * piece with EdgeScanner, and at the end into a Capture, which is then written as .sr where a file was asked for.
  * How it ended decides between a Capture and a SigrokError that carries what was captured so far.
  */
-import { execa } from 'execa';
+import type { execa as Execa } from 'execa';
 import { writeSr } from '../../files/sr.js';
 import type { Capture } from '../../signals/capture.js';
 import { signalChild } from '../../child-signal.js';
@@ -30,7 +30,7 @@ interface AcquisitionSettings {
  */
 const SHORT_AFTER_TRIGGER = /^Device only sent \d+ samples\.$/;
 
-function spawn(command: readonly string[], continuous: boolean, timeoutMs: number | undefined) {
+function spawn(execa: typeof Execa, command: readonly string[], continuous: boolean, timeoutMs: number | undefined) {
   return execa(command[0]!, command.slice(1), {
     reject: false,
     cleanup: true,
@@ -55,14 +55,21 @@ export class Acquisition {
   private ourSignal: string | undefined;
   private readonly firstBytes: Promise<void>;
 
-  constructor(
+  /** Starts sigrok-cli; execa is loaded on first use, as most workers never run sigrok-cli. */
+  static async start(plan: Plan, settings: AcquisitionSettings): Promise<Acquisition> {
+    const { execa } = await import('execa');
+    return new Acquisition(plan, settings, execa);
+  }
+
+  private constructor(
     private readonly plan: Plan,
     private readonly settings: AcquisitionSettings,
+    execa: typeof Execa,
   ) {
     const continuous = settings.limit.includes('--continuous');
     this.command = argv(plan.options, [...plan.args, ...(settings.trigger?.args ?? []), ...settings.limit, '-O', 'binary']);
     this.scanner = new EdgeScanner(plan.unitsize, plan.bits);
-    this.subprocess = spawn(this.command, continuous, settings.timeoutMs);
+    this.subprocess = spawn(execa, this.command, continuous, settings.timeoutMs);
     let arrived: () => void = () => {};
     this.firstBytes = new Promise<void>((resolve) => (arrived = resolve));
     this.subprocess.stdout.on('data', (chunk: Buffer) => {

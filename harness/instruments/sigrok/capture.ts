@@ -39,7 +39,7 @@ export async function capture(options: CaptureOptions): Promise<Capture> {
   }
   const settled = await plan(options, captureratio === undefined ? {} : { captureratio });
   const seconds = options.samples !== undefined ? options.samples / settled.samplerate : parseTime(options.time!);
-  const acquisition = new Acquisition(settled, {
+  const acquisition = await Acquisition.start(settled, {
     limit,
     trigger,
     timeoutMs: options.timeoutMs ?? 10_000 + Math.ceil(3000 * seconds),

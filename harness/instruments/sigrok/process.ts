@@ -3,7 +3,6 @@
  * with the Node process (execa's `cleanup`), and judged by its stderr as well as its exit status, because sigrok-cli
  * exits 0 on some failures (an unknown decoder channel, a decoder's SamplerateError).
  */
-import { execa } from 'execa';
 import { SigrokError } from './errors.js';
 
 export const SIGROK_CLI = 'sigrok-cli';
@@ -68,6 +67,7 @@ function checkEnding(ending: Ending, stderr: string, where: string, command: rea
 /** Runs sigrok-cli to completion and returns its standard output. */
 export async function runSigrok(args: readonly string[], where: string, options: RunOptions = {}): Promise<string> {
   const command = argv(options, args);
+  const { execa } = await import('execa'); // loaded on first use: most workers never run sigrok-cli
   const result = await execa(command[0]!, command.slice(1), {
     reject: false,
     stdin: 'ignore',
@@ -85,6 +85,7 @@ export async function runSigrok(args: readonly string[], where: string, options:
  */
 export async function streamSigrokLines(args: readonly string[], where: string, options: RunOptions, onLine: (line: string) => void): Promise<void> {
   const command = argv(options, args);
+  const { execa } = await import('execa');
   const subprocess = execa(command[0]!, command.slice(1), {
     reject: false,
     stdin: 'ignore',

@@ -26,7 +26,7 @@ export interface CaptureSession {
 
 export async function start(options: StartOptions): Promise<CaptureSession> {
   const settled = await plan(options);
-  const acquisition = new Acquisition(settled, { limit: ['--continuous'] });
+  const acquisition = await Acquisition.start(settled, { limit: ['--continuous'] });
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const first = await acquisition.firstData(startTimeoutMs);
   if (first === 'ended') {
