@@ -53,6 +53,8 @@ const PREFIX = '__PR';
  * calls to these instead of the printf lines; sync() defines them again whenever the shell is re-synchronised.
  */
 const MARKER_FUNCTIONS = `_b(){ printf '%s%s\\n' ${PREFIX} B$1; };_e(){ printf '\\n%s%s %d\\n' ${PREFIX} E$1 $2; }`;
+/** What sync() runs: echo off, ignoreeof, the marker functions (see sync()). */
+const SYNC_COMMAND = `stty -echo <&2 2>/dev/null; set -o ignoreeof 2>/dev/null; ${MARKER_FUNCTIONS}`;
 /** How long sync() waits for the shell to answer its ^C before sending the first line anyway. */
 const SYNC_ANSWER_MS = 500;
 
@@ -136,6 +138,25 @@ export class Shell {
     return this.whileWaiting(() => this.syncNow(timeoutMs));
   }
 
+  /**
+   * Takes over a shell that sync() left idle at its prompt (a guest restored from one saved just after it): one marker
+   * command, and sync() only if no marker comes back. No ^C: the shell already waits for a line, and a ^C costs a
+   * restore a second whenever output the guest saved unsent passes for the shell's answer to it and the next line then
+   * loses its start to the ^C's input flush.
+   */
+  adopt(timeoutMs = 10_000): Promise<void> {
+    return this.whileWaiting(async () => {
+      const deadline = Date.now() + timeoutMs;
+      try {
+        await this.frameCommand(SYNC_COMMAND, Math.min(1000, timeoutMs), 4096, 'inline');
+        return;
+      } catch (error) {
+        if (this.closed) throw error;
+      }
+      await this.syncNow(Math.max(1, deadline - Date.now()));
+    });
+  }
+
   private async syncNow(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stream.write('\x03');
@@ -145,7 +166,7 @@ export class Shell {
     while (Date.now() < deadline) {
       const attempt = Math.min(1000, deadline - Date.now());
       try {
-        await this.frameCommand(`stty -echo <&2 2>/dev/null; set -o ignoreeof 2>/dev/null; ${MARKER_FUNCTIONS}`, attempt, 4096, 'inline');
+        await this.frameCommand(SYNC_COMMAND, attempt, 4096, 'inline');
         return;
       } catch (error) {
         if (this.closed) throw error;

@@ -333,7 +333,7 @@ export class QemuTarget implements Target {
   /** Lets a restored guest (booted with paused: true) run until its shell answers. */
   async resume(): Promise<void> {
     try {
-      await this.shell.sync();
+      await this.shell.adopt();
     } catch (error) {
       const status = await this.qmp.execute<{ status: string }>('query-status').then((s) => `VM ${s.status}`, (e: Error) => `VM status unknown: ${e.message}`);
       const exited = this.qemu.exitStatus ? `; ${this.qemu.describeExit()}` : '';

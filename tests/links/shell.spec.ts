@@ -28,7 +28,7 @@ async function ptyShell() {
   }
   await shell.sync();
   return {
-    shell, socat,
+    shell, socat, serial,
     close: async () => { await serial.close(); signalChild(socat, 'SIGKILL'); rmSync(dir, { recursive: true, force: true }); },
   };
 }
@@ -111,4 +111,32 @@ test('only commands that put a job in the background run in a subshell', () => {
   expect(startsBackgroundJob('a && b')).toBe(false);
   expect(startsBackgroundJob('cmd 2>&1 >/dev/null')).toBe(false);
   expect(startsBackgroundJob('cmd &>/dev/null <&3')).toBe(false);
+});
+
+// A restored guest's shell is idle at the prompt its saved self left: a fresh Shell takes it over with one marker
+// command and no ^C; one that is busy is interrupted as by sync().
+test('adopt takes over an idle shell without a ^C, and a busy one by falling back to sync', async () => {
+  const p = await ptyShell();
+  try {
+    const sent: string[] = [];
+    const stream = {
+      write: (data: string) => { sent.push(data); p.serial.write(data); },
+      onData: (listener: (chunk: Buffer) => void) => p.serial.onData(listener),
+      onClose: (listener: (reason: string) => void) => p.serial.onClose(listener),
+    };
+    const idle = new Shell(stream);
+    await idle.adopt(5000);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toContain('\x03');
+    expect((await idle.run('echo adopted')).output).toBe('adopted\n');
+
+    p.serial.write('sleep 30\n'); // busy: the marker command waits behind it until sync's ^C ends it
+    sent.length = 0;
+    const busy = new Shell(stream);
+    await busy.adopt(8000);
+    expect(sent.some((data) => data.includes('\x03'))).toBe(true);
+    expect((await busy.run('echo back')).output).toBe('back\n');
+  } finally {
+    await p.close();
+  }
 });
