@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gradeClass } from '../harness/grading/class-run.js';
 import { ensureGuestImage } from '../harness/guest/image.js';
-import { bootRaspi3b } from '../harness/targets/qemu-raspi3b.js';
+import { bootRaspi3b, raspi3b } from '../harness/targets/qemu-raspi3b.js';
 import { ensureSnapshot } from '../harness/targets/snapshot.js';
 import { median, row } from './stats.js';
 
@@ -51,7 +51,7 @@ try {
 
   // A grading guest (the same kernel arguments as harness/grading/session.ts) cold-booted, and restored, to a shell.
   const machine = { image: await ensureGuestImage({ progress: () => {} }), append: 'oops=panic panic=-1', extraArgs: ['-no-reboot'], endOnOops: false };
-  const snapshot = await ensureSnapshot('qemu-raspi3b', bootRaspi3b, machine);
+  const snapshot = await ensureSnapshot(raspi3b, machine);
   const times = { boot: [] as number[], restore: [] as number[] };
   for (let i = 0; i < runs * 2; i++) {
     for (const [kind, options] of [['boot', machine], ['restore', { ...machine, restore: snapshot }]] as const) {

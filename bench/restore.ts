@@ -5,23 +5,24 @@
  * Run: npx tsx bench/restore.ts [runs] [qemu-raspi3b|qemu-raspi4b|qemu-virt]
  */
 import { ensureGuestImage } from '../harness/guest/image.js';
-import { bootRaspi3b } from '../harness/targets/qemu-raspi3b.js';
-import { bootRaspi4b } from '../harness/targets/qemu-raspi4b.js';
-import { bootVirt } from '../harness/targets/qemu-virt.js';
+import { QemuTarget } from '../harness/targets/qemu-target.js';
+import { raspi3b } from '../harness/targets/qemu-raspi3b.js';
+import { raspi4b } from '../harness/targets/qemu-raspi4b.js';
+import { virt } from '../harness/targets/qemu-virt.js';
 import { ensureSnapshot } from '../harness/targets/snapshot.js';
 import { median, row } from './stats.js';
 
-const BOOT = { 'qemu-raspi3b': bootRaspi3b, 'qemu-raspi4b': bootRaspi4b, 'qemu-virt': bootVirt } as const;
+const MACHINES = { 'qemu-raspi3b': raspi3b, 'qemu-raspi4b': raspi4b, 'qemu-virt': virt } as const;
 const runs = Number(process.argv[2] ?? 5);
-const machine = (process.argv[3] ?? 'qemu-raspi3b') as keyof typeof BOOT;
-const boot = BOOT[machine];
-if (!boot) throw new Error(`bench/restore.ts: no machine ${machine}; give one of ${Object.keys(BOOT).join(', ')}`);
+const name = (process.argv[3] ?? 'qemu-raspi3b') as keyof typeof MACHINES;
+const machine = MACHINES[name];
+if (!machine) throw new Error(`bench/restore.ts: no machine ${name}; give one of ${Object.keys(MACHINES).join(', ')}`);
 const options = { image: await ensureGuestImage({ progress: () => {} }) };
-const snapshot = await ensureSnapshot(machine, boot, options);
+const snapshot = await ensureSnapshot(machine, options);
 
 async function timed(restore: boolean): Promise<number> {
   const started = performance.now();
-  const target = await boot(restore ? { ...options, restore: snapshot } : options);
+  const target = await QemuTarget.boot(machine, restore ? { ...options, restore: snapshot } : options);
   await target.shell.check('true');
   const seconds = (performance.now() - started) / 1000;
   await target.close();
@@ -34,7 +35,7 @@ for (let i = 0; i < runs; i++) {
   cold.push(await timed(false));
   restored.push(await timed(true));
 }
-console.log(`${machine}, ${runs} runs each (cold boot and restore interleaved)`);
+console.log(`${name}, ${runs} runs each (cold boot and restore interleaved)`);
 console.log(row('cold boot to an answering shell', cold, 's', 2));
 console.log(row('restore to an answering shell', restored, 's', 2));
 console.log(`restore is ${(median(cold) / median(restored)).toFixed(1)}x faster than a boot`);

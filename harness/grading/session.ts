@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import type { GuestImage } from '../guest/image.js';
 import { uploadFile } from '../links/console-upload.js';
 import { ShellError, type CommandResult } from '../links/shell.js';
-import { bootRaspi3b } from '../targets/qemu-raspi3b.js';
-import { TargetStartError, type QemuTarget, type QemuTargetOptions } from '../targets/qemu-target.js';
-import { bootVirt } from '../targets/qemu-virt.js';
+import { raspi3b } from '../targets/qemu-raspi3b.js';
+import { QemuTarget, TargetStartError, type QemuMachine, type QemuTargetOptions } from '../targets/qemu-target.js';
+import { virt } from '../targets/qemu-virt.js';
 import { ensureSnapshot } from '../targets/snapshot.js';
 import type { GradingMachine, KernelHealth, LoadOutcome, RubricContext } from './rubric.js';
 import { ConsoleWatchdog } from './watchdog.js';
@@ -55,7 +55,7 @@ const BAD_TAINTS: ReadonlyArray<[bit: number, meaning: string]> = [
 /** dmesg lines that report trouble (the first few are shown). */
 const TROUBLE = ['WARNING:', 'BUG:', 'Oops', 'Call trace:', 'refcount_t', 'use-after-free', 'list_del corruption', 'Trying to free'];
 
-const BOOT: Record<GradingMachine, typeof bootRaspi3b> = { 'qemu-raspi3b': bootRaspi3b, 'qemu-virt': bootVirt };
+const MACHINES: Record<GradingMachine, QemuMachine> = { 'qemu-raspi3b': raspi3b, 'qemu-virt': virt };
 
 export class GradingSession implements RubricContext {
   readonly watchdog: ConsoleWatchdog;
@@ -93,8 +93,8 @@ export class GradingSession implements RubricContext {
    * it beside the build. A failure here is the harness's (TargetStartError), never the student's.
    */
   static async restore(options: GuestOptions): Promise<QemuTarget> {
-    const boot = BOOT[options.machine];
-    const machine: QemuTargetOptions = {
+    const machine = MACHINES[options.machine];
+    const settings: QemuTargetOptions = {
       image: options.image,
       append: KERNEL_ARGS,
       extraArgs: ['-no-reboot'],
@@ -102,10 +102,10 @@ export class GradingSession implements RubricContext {
       bootTimeoutMs: options.bootTimeoutMs ?? 30_000,
       ...(options.qemu ? { qemu: options.qemu } : {}),
     };
-    const snapshot = await ensureSnapshot(options.machine, boot, machine).catch((error: Error) => {
+    const snapshot = await ensureSnapshot(machine, settings).catch((error: Error) => {
       throw new TargetStartError(`${options.machine}: saving a booted guest for grading failed: ${error.message}`);
     });
-    return boot({ ...machine, restore: snapshot, paused: true });
+    return QemuTarget.boot(machine, { ...settings, restore: snapshot, paused: true });
   }
 
   /** The submission's session on a guest from restore() (one is restored now if none is given), with the module copied in. */

@@ -9,18 +9,16 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync 
 import path from 'node:path';
 import { ensureGpioStoresPlugin } from '../guest/qemu-plugin.js';
 import { REPO_ROOT } from '../repo-root.js';
-import { kernelArguments, type GuestSnapshot, type QemuTarget, type QemuTargetOptions } from './qemu-target.js';
+import { kernelArguments, QemuTarget, type GuestSnapshot, type QemuMachine, type QemuTargetOptions } from './qemu-target.js';
 
 const SNAPSHOTS = path.join(REPO_ROOT, '.cache', 'snapshots');
 
-type Boot = (options: QemuTargetOptions) => Promise<QemuTarget>;
-
-/** What a state file depends on, hashed: QEMU's build, the machine, the image's files, the plugin, the arguments. */
-function snapshotKey(machine: string, options: QemuTargetOptions, plugin: string): string {
+/** What a state file depends on, hashed: QEMU's build, the machine and its arguments, the image's files, the plugin. */
+export function snapshotKey(machine: QemuMachine, options: QemuTargetOptions, plugin: string): string {
   const qemu = options.qemu ?? 'qemu-system-aarch64';
   const hash = createHash('sha256');
   hash.update(execFileSync(qemu, ['--version'], { encoding: 'utf8', timeout: 10_000 }));
-  hash.update(`\0${machine}\0${options.image.key}\0${kernelArguments(options)}\0${(options.extraArgs ?? []).join('\0')}\0`);
+  hash.update(`\0${machine.name}\0${machine.args('').join('\0')}\0${options.image.key}\0${kernelArguments(options)}\0${(options.extraArgs ?? []).join('\0')}\0`);
   // How the state was saved: files saved while an interrupt was pending (before saveSnapshot checked) are not reused.
   hash.update('saved stopped, no pending interrupt dropped, with its GPIO block\0');
   hash.update(readFileSync(plugin));
@@ -28,8 +26,8 @@ function snapshotKey(machine: string, options: QemuTargetOptions, plugin: string
 }
 
 /** The saved guest for this machine and these options, booting and saving it first if there is none yet. */
-export async function ensureSnapshot(machine: string, boot: Boot, options: QemuTargetOptions): Promise<GuestSnapshot> {
-  const dir = path.join(SNAPSHOTS, `${machine}-${snapshotKey(machine, options, options.plugin ?? await ensureGpioStoresPlugin())}`);
+export async function ensureSnapshot(machine: QemuMachine, options: QemuTargetOptions): Promise<GuestSnapshot> {
+  const dir = path.join(SNAPSHOTS, `${machine.name}-${snapshotKey(machine, options, options.plugin ?? await ensureGpioStoresPlugin())}`);
   const stateFile = path.join(dir, 'state');
   const savedFile = path.join(dir, 'saved.json');
   const load = (): GuestSnapshot => ({ stateFile, ...(JSON.parse(readFileSync(savedFile, 'utf8')) as Omit<GuestSnapshot, 'stateFile'>) });
@@ -38,7 +36,7 @@ export async function ensureSnapshot(machine: string, boot: Boot, options: QemuT
   const partial = `${dir}.partial-${process.pid}`;
   mkdirSync(partial, { recursive: true });
   try {
-    const target = await boot(options);
+    const target = await QemuTarget.boot(machine, options);
     let saved: GuestSnapshot;
     try {
       saved = await target.saveSnapshot(path.join(partial, 'state'));

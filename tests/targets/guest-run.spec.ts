@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { ensureGuestImage } from '../../harness/guest/image.js';
 import { GuestRun } from '../../harness/targets/guest-run.js';
-import { bootVirt } from '../../harness/targets/qemu-virt.js';
+import { bootVirt, virt } from '../../harness/targets/qemu-virt.js';
 import { ensureSnapshot } from '../../harness/targets/snapshot.js';
 import { MachineSlot } from '../../fixtures/targets.js';
 
@@ -43,7 +43,7 @@ test('a cold-booted guest is running until the host is done with it; a failing s
 test('an idle restored guest costs no CPU and its clock stands still; a command still gets its virtual time', async () => {
   test.setTimeout(120_000);
   const options = { image: await ensureGuestImage({ progress: () => {} }) };
-  const target = await bootVirt({ ...options, restore: await ensureSnapshot('qemu-virt', bootVirt, options) });
+  const target = await bootVirt({ ...options, restore: await ensureSnapshot(virt, options) });
   try {
     const cpuSeconds = () => {
       const stat = readFileSync(`/proc/${target.qemu.pid}/stat`, 'utf8');

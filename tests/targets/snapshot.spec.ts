@@ -5,13 +5,14 @@
  */
 import { expect, test } from '@playwright/test';
 import { ensureGuestImage } from '../../harness/guest/image.js';
-import { bootRaspi3b } from '../../harness/targets/qemu-raspi3b.js';
-import { ensureSnapshot } from '../../harness/targets/snapshot.js';
+import { bootRaspi3b, raspi3b } from '../../harness/targets/qemu-raspi3b.js';
+import { ensureSnapshot, snapshotKey } from '../../harness/targets/snapshot.js';
+import { ensureGpioStoresPlugin } from '../../harness/guest/qemu-plugin.js';
 
 test('a restored raspi3b guest: shell, model, pins, and a clean slate each time', async () => {
   test.setTimeout(180_000);
   const options = { image: await ensureGuestImage({ progress: () => {} }) };
-  const snapshot = await ensureSnapshot('qemu-raspi3b', bootRaspi3b, options);
+  const snapshot = await ensureSnapshot(raspi3b, options);
   // The boot's own GPIO writes (pin functions set up by the kernel) are what the model replays.
   expect(snapshot.writes.length).toBeGreaterThan(0);
   // Where the GPIO block is, so that a restore checks that path instead of walking QEMU's object tree for it.
@@ -48,7 +49,7 @@ test('a restored raspi3b guest: shell, model, pins, and a clean slate each time'
 test('a restored raspi3b guest ends its sleeps in virtual time, as a booted one does', async () => {
   test.setTimeout(120_000);
   const options = { image: await ensureGuestImage({ progress: () => {} }) };
-  const snapshot = await ensureSnapshot('qemu-raspi3b', bootRaspi3b, options);
+  const snapshot = await ensureSnapshot(raspi3b, options);
   for (let i = 0; i < 6; i++) {
     const guest = await bootRaspi3b({ ...options, restore: snapshot });
     try {
@@ -64,4 +65,20 @@ test('a restored raspi3b guest ends its sleeps in virtual time, as a booted one 
       await guest.close();
     }
   }
+});
+
+// A state file is only valid for the QEMU line it was saved under: the machine's own arguments are in its key with the
+// rest (a -smp or -m changed by hand must not restore an old guest into a different machine).
+test('the saved guest is keyed on the machine and its arguments, the image, the kernel arguments and the extra arguments', async () => {
+  const options = { image: await ensureGuestImage({ progress: () => {} }) };
+  const plugin = await ensureGpioStoresPlugin();
+  const key = snapshotKey(raspi3b, options, plugin);
+  expect(snapshotKey(raspi3b, options, plugin)).toBe(key);
+  const others = [
+    snapshotKey({ ...raspi3b, args: (console) => [...raspi3b.args(console), '-smp', '2'] }, options, plugin),
+    snapshotKey(raspi3b, { ...options, image: { ...options.image, key: 'another-image' } }, plugin),
+    snapshotKey(raspi3b, { ...options, append: 'oops=panic' }, plugin),
+    snapshotKey(raspi3b, { ...options, extraArgs: ['-no-reboot'] }, plugin),
+  ];
+  expect(new Set([key, ...others]).size).toBe(5);
 });
