@@ -111,12 +111,7 @@ export class GradingSession implements RubricContext {
   /** The submission's session on a guest from restore() (one is restored now if none is given), with the module copied in. */
   static async start(options: SessionOptions, restored: Promise<QemuTarget> = GradingSession.restore(options)): Promise<GradingSession> {
     const target = await restored;
-    try {
-      await target.resume();
-    } catch (error) {
-      await target.close();
-      throw error;
-    }
+    await target.resume();
     try {
       const modulePath = `${GUEST_MODULE_DIR}/${options.moduleName}.ko`;
       await target.shell.check(`mkdir -p ${GUEST_MODULE_DIR}`, { timeoutMs: 5000 });

@@ -330,13 +330,14 @@ export class QemuTarget implements Target {
     }
   }
 
-  /** Lets a restored guest (booted with paused: true) run until its shell answers. */
+  /** Lets a restored guest (booted with paused: true) run until its shell answers; one that does not is closed. */
   async resume(): Promise<void> {
     try {
       await this.shell.adopt();
     } catch (error) {
       const status = await this.qmp.execute<{ status: string }>('query-status').then((s) => `VM ${s.status}`, (e: Error) => `VM status unknown: ${e.message}`);
       const exited = this.qemu.exitStatus ? `; ${this.qemu.describeExit()}` : '';
+      await this.close();
       throw new TargetStartError(`${this.name}: the restored guest's shell did not answer (${status}${exited}): ${(error as Error).message}`);
     }
   }
