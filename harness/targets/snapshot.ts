@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureGpioStoresPlugin } from '../guest/qemu-plugin.js';
 import { REPO_ROOT } from '../repo-root.js';
@@ -31,7 +31,10 @@ export async function ensureSnapshot(machine: QemuMachine, options: QemuTargetOp
   const stateFile = path.join(dir, 'state');
   const savedFile = path.join(dir, 'saved.json');
   const load = (): GuestSnapshot => ({ stateFile, ...(JSON.parse(readFileSync(savedFile, 'utf8')) as Omit<GuestSnapshot, 'stateFile'>) });
-  if (existsSync(stateFile) && existsSync(savedFile)) return load();
+  if (existsSync(stateFile) && existsSync(savedFile)) {
+    utimesSync(dir, new Date(), new Date()); // in use: kept by pruneSnapshots
+    return load();
+  }
   // Made beside the final folder and renamed into place: a crash or a second worker never leaves half a snapshot.
   const partial = `${dir}.partial-${process.pid}`;
   mkdirSync(partial, { recursive: true });
@@ -52,5 +55,29 @@ export async function ensureSnapshot(machine: QemuMachine, options: QemuTargetOp
   } finally {
     rmSync(partial, { recursive: true, force: true });
   }
+  pruneSnapshots(SNAPSHOTS);
   return load();
+}
+
+/** How long a saved guest nobody restored is kept: each is about 90 MB, and every change of image or QEMU makes new ones. */
+const UNUSED_DAYS = 7;
+
+/**
+ * Removes the saved guests in `folder` not restored for UNUSED_DAYS (ensureSnapshot marks a folder whenever it serves
+ * it), and the half-made ones left that long by a crash; returns their names. Called when a new one is made.
+ */
+export function pruneSnapshots(folder: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = path.join(folder, entry.name);
+    try {
+      if (now - statSync(dir).mtimeMs < UNUSED_DAYS * 86_400_000) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(entry.name);
+    } catch {
+      // Gone meanwhile (another worker pruned it) or not ours to remove: housekeeping never fails a restore.
+    }
+  }
+  return removed;
 }

@@ -4,9 +4,12 @@
  * recorded as after a boot, and each restore starts clean of what the last one did.
  */
 import { expect, test } from '@playwright/test';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ensureGuestImage } from '../../harness/guest/image.js';
 import { bootRaspi3b, raspi3b } from '../../harness/targets/qemu-raspi3b.js';
-import { ensureSnapshot, snapshotKey } from '../../harness/targets/snapshot.js';
+import { ensureSnapshot, pruneSnapshots, snapshotKey } from '../../harness/targets/snapshot.js';
 import { ensureGpioStoresPlugin } from '../../harness/guest/qemu-plugin.js';
 
 test('a restored raspi3b guest: shell, model, pins, and a clean slate each time', async () => {
@@ -81,4 +84,26 @@ test('the saved guest is keyed on the machine and its arguments, the image, the 
     snapshotKey(raspi3b, { ...options, extraArgs: ['-no-reboot'] }, plugin),
   ];
   expect(new Set([key, ...others]).size).toBe(5);
+});
+
+// Every change of image or QEMU makes new saved guests (about 90 MB each): those nobody restored for a week go.
+test('saved guests unused for a week are pruned; those in use, and anything not a folder, are kept', async () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'pinrig-snapshots-'));
+  try {
+    const day = 86_400_000;
+    const now = Date.now();
+    const make = (name: string, ageDays: number) => {
+      mkdirSync(path.join(folder, name));
+      writeFileSync(path.join(folder, name, 'state'), 'x');
+      utimesSync(path.join(folder, name), new Date(now - ageDays * day), new Date(now - ageDays * day));
+    };
+    make('qemu-raspi3b-old', 8);
+    make('qemu-virt-used-yesterday', 1);
+    make('qemu-virt-abc.partial-123', 30);
+    writeFileSync(path.join(folder, 'notes.txt'), 'kept');
+    expect(pruneSnapshots(folder, now).sort()).toEqual(['qemu-raspi3b-old', 'qemu-virt-abc.partial-123']);
+    expect(readdirSync(folder).sort()).toEqual(['notes.txt', 'qemu-virt-used-yesterday']);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
