@@ -57,6 +57,21 @@ const TROUBLE = ['WARNING:', 'BUG:', 'Oops', 'Call trace:', 'refcount_t', 'use-a
 
 const MACHINES: Record<GradingMachine, QemuMachine> = { 'qemu-raspi3b': raspi3b, 'qemu-virt': virt };
 
+/**
+ * The insmod poll's answer: `status=N initstate=S`, then what insmod printed. Kernel messages share the console with
+ * it (a module's printk lands in the middle of a command's output), so the status line is looked for, not assumed first.
+ */
+export function insmodAnswer(output: string): Omit<LoadOutcome, 'ms'> {
+  const lines = output.split('\n');
+  const at = lines.findIndex((line) => /^status=\d* initstate=\S*$/.test(line));
+  const fields = /^status=(\d*) initstate=(\S*)$/.exec(lines[at] ?? '');
+  return {
+    status: fields?.[1] ? Number(fields[1]) : undefined,
+    initstate: fields?.[2] || undefined,
+    output: lines.slice(at + 1).join('\n').trim(),
+  };
+}
+
 export class GradingSession implements RubricContext {
   readonly watchdog: ConsoleWatchdog;
   readonly module: { readonly name: string; readonly path: string };
@@ -193,14 +208,11 @@ export class GradingSession implements RubricContext {
       }
       throw error;
     }
-    const [first = '', ...rest] = result.output.split('\n');
-    const fields = /status=(\d*) initstate=(\S*)/.exec(first);
-    const outcome: LoadOutcome = {
-      status: fields?.[1] ? Number(fields[1]) : undefined,
-      initstate: fields?.[2] || undefined,
-      output: rest.join('\n').trim(),
-      ms: performance.now() - started,
-    };
+    // What the module printed meanwhile (a fault, fake markers) decides before the answer does: the watchdog reads
+    // the console on a timer, and a fast load can answer before its next look.
+    const ended = this.endReason();
+    if (ended !== undefined) return this.stop(ended);
+    const outcome: LoadOutcome = { ...insmodAnswer(result.output), ms: performance.now() - started };
     if (outcome.status === undefined) return hung(`initstate: ${outcome.initstate ?? 'none'}`);
     return outcome;
   }
