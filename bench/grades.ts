@@ -15,9 +15,13 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const assignments = process.argv.slice(3).length ? process.argv.slice(3) : (await readdir(path.join(REPO, 'fixtures', 'submissions')));
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'pinrig-bench-grades-'));
 
+/** Harness errors met, with their reasons: an error is never a grade, but it is not the same result either. */
+const errors: string[] = [];
+
 /** The samples and the reference solution (as the student `reference`), graded once; score or error per student. */
 async function scores(submissions: string, assignment: string, run: string): Promise<Map<string, string>> {
   const outcome = await gradeClass({ submissionsDir: submissions, assignment, outDir: path.join(scratch, `${assignment}-${run}`), workers: 2, force: true });
+  for (const r of outcome.results) if (r.status !== 'graded') errors.push(`${assignment} ${run} ${r.student}: ${r.error}`);
   return new Map(outcome.results.map((r) => [r.student, r.status === 'graded' ? String(r.score) : 'error']));
 }
 
@@ -42,6 +46,7 @@ try {
     }
   }
   console.log(`\nidentical in all ${2 * runs} runs: ${total - differing} of ${total} submissions`);
+  if (errors.length) console.log(`harness errors met (an error is never a grade):\n${errors.map((e) => `  ${e}`).join('\n')}`);
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }
