@@ -6,17 +6,14 @@
  */
 import { ensureGuestImage } from '../harness/guest/image.js';
 import { QemuTarget } from '../harness/targets/qemu-target.js';
-import { raspi3b } from '../harness/targets/qemu-raspi3b.js';
-import { raspi4b } from '../harness/targets/qemu-raspi4b.js';
-import { virt } from '../harness/targets/qemu-virt.js';
+import { EMULATED } from '../harness/targets/emulated.js';
 import { ensureSnapshot } from '../harness/targets/snapshot.js';
 import { median, row } from './stats.js';
 
-const MACHINES = { 'qemu-raspi3b': raspi3b, 'qemu-raspi4b': raspi4b, 'qemu-virt': virt } as const;
 const runs = Number(process.argv[2] ?? 5);
-const name = (process.argv[3] ?? 'qemu-raspi3b') as keyof typeof MACHINES;
-const machine = MACHINES[name];
-if (!machine) throw new Error(`bench/restore.ts: no machine ${name}; give one of ${Object.keys(MACHINES).join(', ')}`);
+const name = (process.argv[3] ?? 'qemu-raspi3b') as keyof typeof EMULATED;
+const machine = EMULATED[name];
+if (!machine) throw new Error(`bench/restore.ts: no machine ${name}; give one of ${Object.keys(EMULATED).join(', ')}`);
 const options = { image: await ensureGuestImage({ progress: () => {} }) };
 const snapshot = await ensureSnapshot(machine, options);
 

@@ -7,9 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { GuestImage } from '../guest/image.js';
 import { uploadFile } from '../links/console-upload.js';
 import { ShellError, type CommandResult } from '../links/shell.js';
-import { raspi3b } from '../targets/qemu-raspi3b.js';
-import { QemuTarget, TargetStartError, type QemuMachine, type QemuTargetOptions } from '../targets/qemu-target.js';
-import { virt } from '../targets/qemu-virt.js';
+import { EMULATED } from '../targets/emulated.js';
+import { QemuTarget, TargetStartError, type QemuTargetOptions } from '../targets/qemu-target.js';
 import { ensureSnapshot } from '../targets/snapshot.js';
 import type { GradingMachine, KernelHealth, LoadOutcome, RubricContext } from './rubric.js';
 import { ConsoleWatchdog } from './watchdog.js';
@@ -55,7 +54,6 @@ const BAD_TAINTS: ReadonlyArray<[bit: number, meaning: string]> = [
 /** dmesg lines that report trouble (the first few are shown). */
 const TROUBLE = ['WARNING:', 'BUG:', 'Oops', 'Call trace:', 'refcount_t', 'use-after-free', 'list_del corruption', 'Trying to free'];
 
-const MACHINES: Record<GradingMachine, QemuMachine> = { 'qemu-raspi3b': raspi3b, 'qemu-virt': virt };
 
 /**
  * The insmod poll's answer: `status=N initstate=S`, then what insmod printed. Kernel messages share the console with
@@ -108,7 +106,7 @@ export class GradingSession implements RubricContext {
    * it beside the build. A failure here is the harness's (TargetStartError), never the student's.
    */
   static async restore(options: GuestOptions): Promise<QemuTarget> {
-    const machine = MACHINES[options.machine];
+    const machine = EMULATED[options.machine];
     const settings: QemuTargetOptions = {
       image: options.image,
       append: KERNEL_ARGS,
